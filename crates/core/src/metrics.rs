@@ -1,0 +1,369 @@
+//! What a simulation measures.
+//!
+//! A model registers its metrics once, when it is built, and gets back small
+//! copyable ids; recording is then an index into a vector, cheap enough for
+//! every event. Three kinds exist:
+//!
+//! - **counters** (requests arrived, completed, …): a run-wide total, a total
+//!   over the measured window, and a count per chart bucket;
+//! - **histograms** of durations (latency): measured-window quantiles, and a
+//!   coarser histogram per chart bucket for percentile-over-time charts;
+//! - **gauges** (queue length, busy workers): a value that holds until it
+//!   changes; reported as time-weighted averages, the form Little's law needs.
+//!
+//! The measured window starts at the warm-up time, so summary statistics
+//! describe steady state. Totals used for conservation checks and the chart
+//! series cover the whole run, warm-up included, so nothing is hidden.
+
+use crate::histogram::{COARSE, FINE, Histogram};
+use crate::time::SimTime;
+
+/// Names a registered counter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CounterId(usize);
+/// Names a registered duration histogram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HistogramId(usize);
+/// Names a registered gauge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GaugeId(usize);
+
+struct Counter {
+    name: String,
+    total: u64,
+    measured: u64,
+    series: Vec<u64>,
+}
+
+struct Durations {
+    name: String,
+    measured: Histogram,
+    series: Vec<Histogram>,
+}
+
+struct Gauge {
+    name: String,
+    value: f64,
+    since: SimTime,
+    peak: f64,
+    /// Integral of the value over the measured window, in value × µs.
+    measured_area: f64,
+    /// Integral of the value over each chart bucket, in value × µs.
+    series_area: Vec<f64>,
+}
+
+/// The registry of a simulation's metrics.
+pub struct Metrics {
+    warmup: SimTime,
+    bucket: SimTime,
+    counters: Vec<Counter>,
+    histograms: Vec<Durations>,
+    gauges: Vec<Gauge>,
+}
+
+impl Metrics {
+    /// An empty registry whose measured window starts at `warmup` and whose
+    /// time series have one point per `bucket` of simulated time.
+    ///
+    /// # Panics
+    /// If `bucket` is zero.
+    pub fn new(warmup: SimTime, bucket: SimTime) -> Self {
+        assert!(
+            bucket > SimTime::ZERO,
+            "time-series bucket must be positive"
+        );
+        Metrics {
+            warmup,
+            bucket,
+            counters: Vec::new(),
+            histograms: Vec::new(),
+            gauges: Vec::new(),
+        }
+    }
+
+    /// When the measured window starts.
+    pub fn warmup(&self) -> SimTime {
+        self.warmup
+    }
+
+    /// Width of one time-series bucket.
+    pub fn bucket(&self) -> SimTime {
+        self.bucket
+    }
+
+    fn bucket_of(&self, t: SimTime) -> usize {
+        (t.as_micros() / self.bucket.as_micros()) as usize
+    }
+
+    /// Register a counter.
+    pub fn counter(&mut self, name: impl Into<String>) -> CounterId {
+        self.counters.push(Counter {
+            name: name.into(),
+            total: 0,
+            measured: 0,
+            series: Vec::new(),
+        });
+        CounterId(self.counters.len() - 1)
+    }
+
+    /// Register a duration histogram.
+    pub fn histogram(&mut self, name: impl Into<String>) -> HistogramId {
+        self.histograms.push(Durations {
+            name: name.into(),
+            measured: Histogram::new(FINE),
+            series: Vec::new(),
+        });
+        HistogramId(self.histograms.len() - 1)
+    }
+
+    /// Register a gauge that starts at zero.
+    pub fn gauge(&mut self, name: impl Into<String>) -> GaugeId {
+        self.gauges.push(Gauge {
+            name: name.into(),
+            value: 0.0,
+            since: SimTime::ZERO,
+            peak: 0.0,
+            measured_area: 0.0,
+            series_area: Vec::new(),
+        });
+        GaugeId(self.gauges.len() - 1)
+    }
+
+    /// Add `n` to a counter at time `now`.
+    pub fn count(&mut self, now: SimTime, id: CounterId, n: u64) {
+        let b = self.bucket_of(now);
+        let measuring = now >= self.warmup;
+        let c = &mut self.counters[id.0];
+        c.total += n;
+        if measuring {
+            c.measured += n;
+        }
+        if b >= c.series.len() {
+            c.series.resize(b + 1, 0);
+        }
+        c.series[b] += n;
+    }
+
+    /// Record one duration observed at time `now`.
+    pub fn observe(&mut self, now: SimTime, id: HistogramId, value: SimTime) {
+        let b = self.bucket_of(now);
+        let measuring = now >= self.warmup;
+        let h = &mut self.histograms[id.0];
+        if measuring {
+            h.measured.record(value);
+        }
+        if b >= h.series.len() {
+            h.series.resize_with(b + 1, || Histogram::new(COARSE));
+        }
+        h.series[b].record(value);
+    }
+
+    /// Set a gauge to `value` from time `now` on.
+    pub fn set_gauge(&mut self, now: SimTime, id: GaugeId, value: f64) {
+        self.settle_gauge(id, now);
+        let g = &mut self.gauges[id.0];
+        g.value = value;
+        if now >= self.warmup {
+            g.peak = g.peak.max(value);
+        }
+    }
+
+    /// Add `delta` to a gauge from time `now` on.
+    pub fn add_gauge(&mut self, now: SimTime, id: GaugeId, delta: f64) {
+        let value = self.gauges[id.0].value + delta;
+        self.set_gauge(now, id, value);
+    }
+
+    /// Credit the gauge's current value over `[since, now)` to its areas.
+    fn settle_gauge(&mut self, id: GaugeId, now: SimTime) {
+        let (warmup, bucket) = (self.warmup, self.bucket.as_micros());
+        let g = &mut self.gauges[id.0];
+        let (from, value) = (g.since, g.value);
+        g.since = now;
+        if now <= from || value == 0.0 {
+            return;
+        }
+        let measured_from = from.max(warmup);
+        if now > measured_from {
+            g.measured_area += value * (now - measured_from).as_micros() as f64;
+            g.peak = g.peak.max(value);
+        }
+        // Split the interval over the chart buckets it spans.
+        let mut t = from.as_micros();
+        let end = now.as_micros();
+        while t < end {
+            let b = (t / bucket) as usize;
+            let bucket_end = ((t / bucket) + 1) * bucket;
+            let upto = bucket_end.min(end);
+            if b >= g.series_area.len() {
+                g.series_area.resize(b + 1, 0.0);
+            }
+            g.series_area[b] += value * (upto - t) as f64;
+            t = upto;
+        }
+    }
+
+    /// Run-wide total of a counter.
+    pub fn total(&self, id: CounterId) -> u64 {
+        self.counters[id.0].total
+    }
+
+    /// Total of a counter over the measured window.
+    pub fn measured(&self, id: CounterId) -> u64 {
+        self.counters[id.0].measured
+    }
+
+    /// Per-bucket counts, one per bucket up to the one holding `now`.
+    pub fn counter_series(&self, id: CounterId, now: SimTime) -> Vec<u64> {
+        let mut s = self.counters[id.0].series.clone();
+        s.resize(self.bucket_of(now) + 1, 0);
+        s
+    }
+
+    /// Durations observed in the measured window.
+    pub fn durations(&self, id: HistogramId) -> &Histogram {
+        &self.histograms[id.0].measured
+    }
+
+    /// `q`-quantile of the durations observed in each bucket up to `now`, in
+    /// seconds; `None` for buckets with no observation.
+    pub fn quantile_series(&self, id: HistogramId, q: f64, now: SimTime) -> Vec<Option<f64>> {
+        let series = &self.histograms[id.0].series;
+        (0..=self.bucket_of(now))
+            .map(|b| {
+                series
+                    .get(b)
+                    .filter(|h| h.count() > 0)
+                    .map(|h| h.quantile(q).as_secs_f64())
+            })
+            .collect()
+    }
+
+    /// The gauge's current value.
+    pub fn gauge_value(&self, id: GaugeId) -> f64 {
+        self.gauges[id.0].value
+    }
+
+    /// The largest value the gauge held in the measured window up to `now`.
+    pub fn gauge_peak(&self, id: GaugeId, now: SimTime) -> f64 {
+        let g = &self.gauges[id.0];
+        if now > self.warmup {
+            g.peak.max(g.value)
+        } else {
+            g.peak
+        }
+    }
+
+    /// Time-weighted mean of the gauge over the measured window up to `now`.
+    pub fn gauge_mean(&self, id: GaugeId, now: SimTime) -> f64 {
+        let g = &self.gauges[id.0];
+        let start = self.warmup;
+        if now <= start {
+            return 0.0;
+        }
+        let pending_from = g.since.max(start);
+        let pending = if now > pending_from {
+            g.value * (now - pending_from).as_micros() as f64
+        } else {
+            0.0
+        };
+        (g.measured_area + pending) / (now - start).as_micros() as f64
+    }
+
+    /// Time-weighted mean of the gauge in each bucket up to `now` (the last,
+    /// partial bucket averaged over the part that has elapsed).
+    pub fn gauge_series(&self, id: GaugeId, now: SimTime) -> Vec<f64> {
+        let g = &self.gauges[id.0];
+        let bucket = self.bucket.as_micros();
+        let last = self.bucket_of(now);
+        let mut area = g.series_area.clone();
+        area.resize(last + 1, 0.0);
+        // The value has held since `since` without being credited yet.
+        let mut t = g.since.as_micros();
+        while t < now.as_micros() {
+            let b = (t / bucket) as usize;
+            let upto = ((t / bucket + 1) * bucket).min(now.as_micros());
+            area[b] += g.value * (upto - t) as f64;
+            t = upto;
+        }
+        area.iter()
+            .enumerate()
+            .map(|(b, a)| {
+                let start = b as u64 * bucket;
+                let width = (now.as_micros().min(start + bucket)).saturating_sub(start);
+                if width == 0 { 0.0 } else { a / width as f64 }
+            })
+            .collect()
+    }
+
+    /// Names of the registered counters, in registration order.
+    pub fn counter_names(&self) -> impl Iterator<Item = (CounterId, &str)> {
+        self.counters
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (CounterId(i), c.name.as_str()))
+    }
+
+    /// Names of the registered histograms, in registration order.
+    pub fn histogram_names(&self) -> impl Iterator<Item = (HistogramId, &str)> {
+        self.histograms
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (HistogramId(i), h.name.as_str()))
+    }
+
+    /// Names of the registered gauges, in registration order.
+    pub fn gauge_names(&self) -> impl Iterator<Item = (GaugeId, &str)> {
+        self.gauges
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (GaugeId(i), g.name.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(secs: u64) -> SimTime {
+        SimTime::from_secs(secs)
+    }
+
+    #[test]
+    fn counters_split_total_measured_and_buckets() {
+        let mut m = Metrics::new(s(2), s(1));
+        let c = m.counter("arrived");
+        for t in [0, 1, 1, 2, 3, 3, 3] {
+            m.count(s(t) + SimTime::from_millis(500), c, 1);
+        }
+        assert_eq!(m.total(c), 7);
+        assert_eq!(m.measured(c), 4);
+        assert_eq!(m.counter_series(c, s(5)), vec![1, 2, 1, 3, 0, 0]);
+    }
+
+    #[test]
+    fn gauge_means_are_time_weighted() {
+        let mut m = Metrics::new(s(1), s(2));
+        let g = m.gauge("queue");
+        m.set_gauge(s(0), g, 4.0); // 4 over [0,2): only [1,2) measured
+        m.set_gauge(s(2), g, 1.0); // 1 over [2,4)
+        // measured window [1,4): (4*1 + 1*2) / 3 = 2
+        assert!((m.gauge_mean(g, s(4)) - 2.0).abs() < 1e-12);
+        assert_eq!(m.gauge_series(g, s(4)), vec![4.0, 1.0, 0.0]);
+        // Half-way through the third bucket the value still holds.
+        assert_eq!(m.gauge_series(g, s(5)), vec![4.0, 1.0, 1.0]);
+        assert_eq!(m.gauge_peak(g, s(5)), 4.0);
+    }
+
+    #[test]
+    fn histograms_measure_after_warmup_but_chart_everything() {
+        let mut m = Metrics::new(s(1), s(1));
+        let h = m.histogram("latency");
+        m.observe(SimTime::from_millis(500), h, SimTime::from_millis(10));
+        m.observe(SimTime::from_millis(1500), h, SimTime::from_millis(20));
+        assert_eq!(m.durations(h).count(), 1);
+        let p50 = m.quantile_series(h, 0.5, s(2));
+        assert_eq!(p50.len(), 3);
+        assert!(p50[0].is_some() && p50[1].is_some() && p50[2].is_none());
+    }
+}
