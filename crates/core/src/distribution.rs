@@ -26,6 +26,7 @@ pub enum Shape {
     /// Uniform on `[0, 2 × mean]`: cv = 1/√3.
     Uniform,
     /// Log-normal with the given cv: many small values, a long right tail.
+    #[serde(rename = "lognormal")]
     LogNormal,
     /// Pareto (power law) with the given cv: the heaviest tail here.
     Pareto,

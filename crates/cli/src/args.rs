@@ -1,0 +1,104 @@
+//! The command line, as clap reads it.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::str::FromStr;
+
+/// Run archsim's architecture simulations from the command line.
+#[derive(Parser)]
+#[command(name = "archsim", version, about, long_about = None)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// List the presets (one per claim of the mind-map) and the patterns.
+    List,
+    /// Show the parameters of a pattern or preset: units, allowed values, current values.
+    Params {
+        /// A pattern (e.g. load-balancing) or a preset (e.g. lb-overload).
+        name: String,
+    },
+    /// Run one experiment and print its report.
+    Run(RunArgs),
+    /// Run variants side by side on the same seed and the same arrivals.
+    Compare {
+        #[command(flatten)]
+        run: RunArgs,
+        /// The parameter to vary and its values, e.g. algorithm=round_robin,least_connections.
+        /// A preset with variants of its own needs none.
+        #[arg(long, value_name = "KEY=V1,V2,...")]
+        vary: Option<Vary>,
+    },
+}
+
+#[derive(clap::Args)]
+pub(crate) struct RunArgs {
+    /// A pattern (e.g. load-balancing) or a preset (e.g. lb-overload).
+    pub(crate) name: String,
+    /// Seed of the run (the same seed gives the same numbers).
+    #[arg(long)]
+    pub(crate) seed: Option<u64>,
+    /// Set a parameter, e.g. --set backends=8 (repeatable; see `archsim params`).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub(crate) set: Vec<Assignment>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Aligned columns for people.
+    Table,
+    /// The full report, for programs.
+    Json,
+    /// The headline numbers, for spreadsheets.
+    Csv,
+}
+
+/// `key=value`.
+#[derive(Clone)]
+pub(crate) struct Assignment {
+    pub(crate) key: String,
+    pub(crate) value: String,
+}
+
+impl FromStr for Assignment {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.split_once('=') {
+            Some((key, value)) if !key.trim().is_empty() => Ok(Assignment {
+                key: key.trim().to_owned(),
+                value: value.trim().to_owned(),
+            }),
+            _ => Err(format!("'{s}' is not KEY=VALUE (e.g. backends=8)")),
+        }
+    }
+}
+
+/// `key=v1,v2,...`.
+#[derive(Clone)]
+pub(crate) struct Vary {
+    pub(crate) key: String,
+    pub(crate) values: Vec<String>,
+}
+
+impl FromStr for Vary {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let Assignment { key, value } = s.parse()?;
+        let values: Vec<String> = value
+            .split(',')
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .collect();
+        if values.is_empty() {
+            return Err(format!(
+                "'{s}' lists no values (e.g. algorithm=round_robin,random)"
+            ));
+        }
+        Ok(Vary { key, values })
+    }
+}

@@ -1,0 +1,70 @@
+//! # Load balancing
+//!
+//! Clients send requests to one balancer in front of a fleet of backends.
+//! The model demonstrates each claim of the mind-map's *Load Balancing*
+//! branch:
+//!
+//! - it **distributes traffic** across instances (per-backend counts, load
+//!   imbalance);
+//! - it **prevents any single server from being overwhelmed** (queues, rejections
+//!   and tail latency with one server versus several);
+//! - it **routes away from unhealthy instances** once active health checks
+//!   notice, so the detection delay is visible as a burst of failures;
+//! - **session affinity** keeps a client's requests on the backend that holds
+//!   its session, at the cost of broken sessions when that backend dies;
+//! - **sophisticated algorithms** (least connections, power of two choices,
+//!   peak EWMA, region-aware) beat round robin on heterogeneous or
+//!   geographically spread fleets.
+//!
+//! Backends have a speed, a number of workers and a bounded queue; faults
+//! take them down, slow them or bring them back on a schedule or when a
+//! person clicks. Arrivals, clients and service demands come from their own
+//! random stream, so runs that differ only in the algorithm see identical
+//! traffic.
+
+mod balancer;
+mod fault;
+mod model;
+mod params;
+mod report;
+
+pub use fault::{Fault, FaultKind};
+pub use model::{BackendView, Event, LoadBalancer, Node, Snapshot};
+pub use params::{Algorithm, Params};
+pub use report::{BackendReport, Report, Series};
+
+use crate::params::{ParamError, Settings};
+use crate::report::chart_bucket;
+use archsim_core::{SimConfig, SimTime, Simulation};
+
+/// A simulation of checked `params`, started and ready to step: what the
+/// playground animates.
+pub fn simulation(params: &Params, seed: u64) -> Result<Simulation<LoadBalancer>, ParamError> {
+    let params: Params = Settings::of(params).build()?;
+    let config = SimConfig {
+        seed,
+        warmup: SimTime::from_secs_f64(params.warmup),
+        bucket: SimTime::from_secs_f64(chart_bucket(params.duration)),
+    };
+    Ok(Simulation::new(config, |metrics| {
+        LoadBalancer::new(&params, metrics)
+    }))
+}
+
+/// Run `params` with `seed` to the end and report. `progress` is told the
+/// fraction done from time to time.
+pub fn run(
+    params: &Params,
+    seed: u64,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Report, ParamError> {
+    let mut sim = simulation(params, seed)?;
+    let end = SimTime::from_secs_f64(params.duration);
+    const STEPS: u64 = 100;
+    for i in 1..=STEPS {
+        sim.run_until(SimTime::from_micros(end.as_micros() / STEPS * i));
+        progress(i as f64 / STEPS as f64);
+    }
+    sim.run_until(end);
+    Ok(Report::of(&sim))
+}

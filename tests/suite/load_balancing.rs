@@ -1,0 +1,120 @@
+//! Each load-balancing preset shows what its "what to look for" sentence
+//! says, on several seeds — not just the preset's own.
+
+use archsim_patterns::{Experiment, catalog};
+use serde_json::Value;
+
+const SEEDS: [u64; 3] = [1, 2, 3];
+
+/// The metrics of each variant of `preset`, for each seed.
+fn compare(preset: &str) -> Vec<Vec<Value>> {
+    let preset = catalog::find(preset).expect("preset exists");
+    let variants = preset.compare.expect("preset compares variants");
+    SEEDS
+        .iter()
+        .map(|&seed| {
+            let mut exp = Experiment::from_preset(preset);
+            exp.set_seed(seed);
+            exp.compare(variants.key, variants.values, &mut |_| {})
+                .expect("valid preset")
+                .into_iter()
+                .map(|r| r["metrics"].clone())
+                .collect()
+        })
+        .collect()
+}
+
+fn num(metrics: &Value, pointer: &str) -> f64 {
+    metrics
+        .pointer(pointer)
+        .and_then(Value::as_f64)
+        .unwrap_or_else(|| panic!("{pointer} missing"))
+}
+
+#[test]
+fn round_robin_spreads_evenly_random_less_so() {
+    for runs in compare("lb-distribute") {
+        let (rr, random) = (&runs[0], &runs[1]);
+        assert!(num(rr, "/load_imbalance") < 1.001);
+        assert!(num(random, "/load_imbalance") > num(rr, "/load_imbalance"));
+        assert!(num(random, "/latency/p99") > num(rr, "/latency/p99"));
+    }
+}
+
+#[test]
+fn one_server_is_overwhelmed_where_four_are_not() {
+    for runs in compare("lb-overload") {
+        let (one, four) = (&runs[0], &runs[1]);
+        assert!(num(one, "/rejected") > 0.5 * num(one, "/arrived"));
+        assert!(num(one, "/latency/p50") > 0.5);
+        assert_eq!(num(four, "/rejected"), 0.0);
+        assert!(num(four, "/latency/p99") < 0.5);
+    }
+}
+
+#[test]
+fn health_checks_cut_failures_to_the_detection_delay() {
+    for runs in compare("lb-health-checks") {
+        let (blind, checked) = (&runs[0], &runs[1]);
+        // Without checks: a quarter of 20 s of traffic fails.
+        let expected_blind = 0.25 * 240.0 * 20.0;
+        assert!((num(blind, "/failed") - expected_blind).abs() < 0.1 * expected_blind);
+        // With checks every second and a threshold of two: about 2 s of it.
+        let failed = num(checked, "/failed");
+        assert!(
+            failed > 0.0 && failed < 0.25 * 240.0 * 3.0,
+            "failed {failed}"
+        );
+    }
+}
+
+#[test]
+fn sticky_sessions_keep_sessions_until_their_backend_dies() {
+    for runs in compare("lb-sticky-sessions") {
+        let (loose, sticky) = (&runs[0], &runs[1]);
+        assert!(num(loose, "/broken_sessions") > 0.6 * num(loose, "/arrived"));
+        let broken = num(sticky, "/broken_sessions");
+        // At most the 200 clients' sessions, and some do break at 30 s.
+        assert!(broken > 0.0 && broken <= 200.0, "broken {broken}");
+    }
+}
+
+#[test]
+fn load_aware_algorithms_beat_round_robin_on_an_uneven_fleet() {
+    for runs in compare("lb-server-load") {
+        let p99 = |i: usize| num(&runs[i], "/latency/p99");
+        // Variants: round_robin, weighted_round_robin, least_connections,
+        // power_of_two, peak_ewma, oracle.
+        for smarter in 1..=5 {
+            assert!(
+                p99(smarter) < p99(0) / 5.0,
+                "variant {smarter}: {} vs {}",
+                p99(smarter),
+                p99(0)
+            );
+        }
+        assert!(
+            num(&runs[0], "/rejected") > 0.0,
+            "round robin overflows the slowest queue"
+        );
+        // Nothing beats the oracle by much: it sees the truth.
+        for i in 0..5 {
+            assert!(
+                p99(5) <= p99(i) * 1.15,
+                "oracle {} vs variant {i} {}",
+                p99(5),
+                p99(i)
+            );
+        }
+    }
+}
+
+#[test]
+fn region_aware_routing_cuts_the_median() {
+    for runs in compare("lb-geography") {
+        let (rr, local) = (&runs[0], &runs[1]);
+        // Round robin's median pays a 100 ms round trip two times in three.
+        assert!(num(rr, "/latency/p50") > 0.1);
+        assert!(num(local, "/latency/p50") < 0.03);
+    }
+}
