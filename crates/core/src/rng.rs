@@ -128,15 +128,19 @@ mod tests {
         assert_ne!(a, c);
     }
 
+    const PINNED: [u64; 3] = [
+        1_197_163_386_379_347_826,
+        9_895_356_143_247_282_317,
+        325_395_327_669_346_020,
+    ];
+
     #[test]
     fn known_first_values_pin_the_algorithm() {
         // Any change to seeding or the generator changes every recorded run;
         // this makes such a change deliberate.
         let mut r = Rng::new(42);
-        let first = r.next_u64();
-        let mut again = Rng::new(42);
-        assert_eq!(first, again.next_u64());
-        assert_ne!(first, 0);
+        let first: Vec<u64> = (0..3).map(|_| r.next_u64()).collect();
+        assert_eq!(first, PINNED);
     }
 
     #[test]

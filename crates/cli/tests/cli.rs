@@ -1,0 +1,226 @@
+//! The `archsim` binary as a user meets it: output formats, exit codes and
+//! the messages bad input gets.
+
+use std::process::{Command, Output};
+
+fn archsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_archsim"))
+        .args(args)
+        .output()
+        .expect("archsim runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Short runs keep the tests quick.
+const SHORT: [&str; 4] = ["--set", "duration=5", "--set", "warmup=1"];
+
+#[test]
+fn list_names_every_preset() {
+    let o = archsim(&["list"]);
+    assert!(o.status.success());
+    for preset in archsim_patterns::catalog::PRESETS {
+        assert!(stdout(&o).contains(preset.id), "{} missing", preset.id);
+        assert!(stdout(&o).contains(preset.title));
+    }
+}
+
+#[test]
+fn run_json_has_the_documented_shape() {
+    let mut args = vec!["run", "load-balancing", "--seed", "42", "--format", "json"];
+    args.extend(SHORT);
+    let o = archsim(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(report["pattern"], "load-balancing");
+    assert_eq!(report["seed"], 42);
+    assert_eq!(report["params"]["duration"], 5.0);
+    assert_eq!(report["params"]["backends"], 4);
+    let m = &report["metrics"];
+    for key in ["arrived", "completed", "rejected", "failed", "in_flight"] {
+        assert!(m[key].is_u64(), "metrics.{key}");
+    }
+    for key in ["mean", "p50", "p95", "p99", "max"] {
+        assert!(m["latency"][key].is_f64(), "metrics.latency.{key}");
+    }
+    // The same command gives the same bytes.
+    assert_eq!(archsim(&args).stdout, o.stdout);
+}
+
+#[test]
+fn run_table_and_csv() {
+    let mut args = vec!["run", "lb-overload"];
+    args.extend(SHORT);
+    let table = stdout(&archsim(&args));
+    assert!(table.starts_with("lb-overload — One server versus a balanced fleet (seed 12)"));
+    assert!(table.contains("p99_s"));
+    assert!(
+        table.contains("\nbackends\n"),
+        "per-backend table:\n{table}"
+    );
+
+    args.extend(["--format", "csv"]);
+    let csv = stdout(&archsim(&args));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0].starts_with("arrived,completed,rejected,failed,timed_out,"));
+    assert_eq!(lines[0].split(',').count(), lines[1].split(',').count());
+}
+
+#[test]
+fn compare_uses_the_same_arrivals_for_every_variant() {
+    let mut args = vec![
+        "compare",
+        "load-balancing",
+        "--vary",
+        "algorithm=round_robin,least_connections,power_of_two",
+        "--format",
+        "csv",
+    ];
+    args.extend(SHORT);
+    let o = archsim(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0][0], "round_robin");
+    assert!(
+        rows.iter().all(|r| r[1] == rows[0][1]),
+        "arrived differs: {out}"
+    );
+}
+
+#[test]
+fn compare_a_preset_runs_its_own_variants() {
+    // Its faults happen at 20 s and 40 s, so it keeps its own duration.
+    let o = archsim(&["compare", "lb-health-checks", "--format", "csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("health_check_interval,arrived,"), "{out}");
+    assert_eq!(out.lines().count(), 3);
+}
+
+/// Bad input: exit status 2 and a message that names what is wrong.
+#[test]
+fn bad_input_exits_2_with_a_clear_message() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["run", "nope"],
+            "unknown pattern or preset 'nope': patterns are load-balancing; presets are lb-distribute",
+        ),
+        (
+            &["run", "load-balancing", "--set", "backendz=3"],
+            "unknown parameter 'backendz': allowed are algorithm, backends",
+        ),
+        (
+            &["run", "load-balancing", "--set", "backends=0"],
+            "backends=0 is not allowed: backends must be a whole number from 1 to 100",
+        ),
+        (
+            &["run", "load-balancing", "--set", "backends=many"],
+            "backends=many is not allowed: backends must be a whole number from 1 to 100",
+        ),
+        (
+            &["run", "load-balancing", "--set", "arrival_rate=-5"],
+            "arrival_rate=-5 is not allowed: arrival_rate must be a number from 0.1 to 20000",
+        ),
+        (
+            &["run", "load-balancing", "--set", "algorithm=fastest"],
+            "algorithm=fastest is not allowed: algorithm must be one of round_robin, weighted_round_robin",
+        ),
+        (
+            &["run", "load-balancing", "--set", "sticky_sessions=maybe"],
+            "sticky_sessions=maybe is not allowed: sticky_sessions must be true or false",
+        ),
+        (
+            &["run", "load-balancing", "--set", "faults=10:down:9"],
+            "faults=10:down:9 is not allowed: the backend '9' must be a number from 1 to 4",
+        ),
+        (
+            &["run", "load-balancing", "--set", "warmup=100"],
+            "warmup=100 is not allowed: the warm-up must be shorter than the duration (60 s)",
+        ),
+        (
+            &["run", "load-balancing", "--set", "backends"],
+            "'backends' is not KEY=VALUE",
+        ),
+        (
+            &["run", "load-balancing", "--seed", "abc"],
+            "invalid value 'abc' for '--seed <SEED>'",
+        ),
+        (&["run", "load-balancing", "--format", "xml"], "xml"),
+        (
+            &["compare", "load-balancing"],
+            "'load-balancing' has no variants of its own: say what to vary",
+        ),
+        (
+            &[
+                "compare",
+                "load-balancing",
+                "--vary",
+                "algorithm=round_robin,bogus",
+            ],
+            "algorithm=bogus is not allowed",
+        ),
+        (
+            &["compare", "load-balancing", "--vary", "algorithm="],
+            "lists no values",
+        ),
+        (&["params", "nope"], "unknown pattern or preset 'nope'"),
+        (&["frobnicate"], "frobnicate"),
+    ];
+    for (args, expected) in cases {
+        let o = archsim(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(expected), "{args:?}:\n{}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{args:?}");
+        assert!(o.stdout.is_empty(), "{args:?} printed a report");
+    }
+}
+
+#[test]
+fn params_lists_units_ranges_and_the_fault_syntax() {
+    let o = archsim(&["params", "lb-health-checks"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(out.contains("arrival_rate"));
+    assert!(out.contains("a number from 0.1 to 20000"));
+    assert!(
+        out.contains("20:down:2,40:recover:2"),
+        "preset values shown:\n{out}"
+    );
+    assert!(out.contains("faults: a comma-separated list"));
+}
+
+#[test]
+fn long_runs_report_progress_on_stderr() {
+    let o = archsim(&[
+        "run",
+        "load-balancing",
+        "--set",
+        "duration=3600",
+        "--set",
+        "arrival_rate=3000",
+        "--set",
+        "service_rate=1000",
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("load-balancing (seed 1): 100%"),
+        "progress:\n{err}"
+    );
+    assert_eq!(stdout(&o).lines().count(), 2, "progress stays off stdout");
+}
