@@ -95,6 +95,12 @@ impl Metrics {
         (t.as_micros() / self.bucket.as_micros()) as usize
     }
 
+    /// How many buckets the time series have at `now`: the partial bucket
+    /// `now` falls in counts, an empty one starting exactly at `now` does not.
+    pub fn buckets_until(&self, now: SimTime) -> usize {
+        (now.as_micros().div_ceil(self.bucket.as_micros()) as usize).max(1)
+    }
+
     /// Register a counter.
     pub fn counter(&mut self, name: impl Into<String>) -> CounterId {
         self.counters.push(Counter {
@@ -188,19 +194,7 @@ impl Metrics {
             g.measured_area += value * (now - measured_from).as_micros() as f64;
             g.peak = g.peak.max(value);
         }
-        // Split the interval over the chart buckets it spans.
-        let mut t = from.as_micros();
-        let end = now.as_micros();
-        while t < end {
-            let b = (t / bucket) as usize;
-            let bucket_end = ((t / bucket) + 1) * bucket;
-            let upto = bucket_end.min(end);
-            if b >= g.series_area.len() {
-                g.series_area.resize(b + 1, 0.0);
-            }
-            g.series_area[b] += value * (upto - t) as f64;
-            t = upto;
-        }
+        spread(&mut g.series_area, bucket, from, now, value);
     }
 
     /// Run-wide total of a counter.
@@ -213,10 +207,10 @@ impl Metrics {
         self.counters[id.0].measured
     }
 
-    /// Per-bucket counts, one per bucket up to the one holding `now`.
+    /// Per-bucket counts up to `now`.
     pub fn counter_series(&self, id: CounterId, now: SimTime) -> Vec<u64> {
         let mut s = self.counters[id.0].series.clone();
-        s.resize(self.bucket_of(now) + 1, 0);
+        s.resize(self.buckets_until(now), 0);
         s
     }
 
@@ -229,7 +223,7 @@ impl Metrics {
     /// seconds; `None` for buckets with no observation.
     pub fn quantile_series(&self, id: HistogramId, q: f64, now: SimTime) -> Vec<Option<f64>> {
         let series = &self.histograms[id.0].series;
-        (0..=self.bucket_of(now))
+        (0..self.buckets_until(now))
             .map(|b| {
                 series
                     .get(b)
@@ -275,17 +269,10 @@ impl Metrics {
     pub fn gauge_series(&self, id: GaugeId, now: SimTime) -> Vec<f64> {
         let g = &self.gauges[id.0];
         let bucket = self.bucket.as_micros();
-        let last = self.bucket_of(now);
         let mut area = g.series_area.clone();
-        area.resize(last + 1, 0.0);
         // The value has held since `since` without being credited yet.
-        let mut t = g.since.as_micros();
-        while t < now.as_micros() {
-            let b = (t / bucket) as usize;
-            let upto = ((t / bucket + 1) * bucket).min(now.as_micros());
-            area[b] += g.value * (upto - t) as f64;
-            t = upto;
-        }
+        spread(&mut area, bucket, g.since, now, g.value);
+        area.resize(self.buckets_until(now), 0.0);
         area.iter()
             .enumerate()
             .map(|(b, a)| {
@@ -321,6 +308,21 @@ impl Metrics {
     }
 }
 
+/// Add `value × duration` for `[from, to)` to the per-bucket `area`, split
+/// over the buckets (of `bucket` µs) the interval spans.
+fn spread(area: &mut Vec<f64>, bucket: u64, from: SimTime, to: SimTime, value: f64) {
+    let (mut t, end) = (from.as_micros(), to.as_micros());
+    while t < end {
+        let b = (t / bucket) as usize;
+        let upto = ((t / bucket + 1) * bucket).min(end);
+        if b >= area.len() {
+            area.resize(b + 1, 0.0);
+        }
+        area[b] += value * (upto - t) as f64;
+        t = upto;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,7 +340,11 @@ mod tests {
         }
         assert_eq!(m.total(c), 7);
         assert_eq!(m.measured(c), 4);
-        assert_eq!(m.counter_series(c, s(5)), vec![1, 2, 1, 3, 0, 0]);
+        assert_eq!(m.counter_series(c, s(5)), vec![1, 2, 1, 3, 0]);
+        assert_eq!(
+            m.counter_series(c, s(5) + SimTime::from_micros(1)),
+            vec![1, 2, 1, 3, 0, 0]
+        );
     }
 
     #[test]
@@ -349,7 +355,7 @@ mod tests {
         m.set_gauge(s(2), g, 1.0); // 1 over [2,4)
         // measured window [1,4): (4*1 + 1*2) / 3 = 2
         assert!((m.gauge_mean(g, s(4)) - 2.0).abs() < 1e-12);
-        assert_eq!(m.gauge_series(g, s(4)), vec![4.0, 1.0, 0.0]);
+        assert_eq!(m.gauge_series(g, s(4)), vec![4.0, 1.0]);
         // Half-way through the third bucket the value still holds.
         assert_eq!(m.gauge_series(g, s(5)), vec![4.0, 1.0, 1.0]);
         assert_eq!(m.gauge_peak(g, s(5)), 4.0);
@@ -362,7 +368,7 @@ mod tests {
         m.observe(SimTime::from_millis(500), h, SimTime::from_millis(10));
         m.observe(SimTime::from_millis(1500), h, SimTime::from_millis(20));
         assert_eq!(m.durations(h).count(), 1);
-        let p50 = m.quantile_series(h, 0.5, s(2));
+        let p50 = m.quantile_series(h, 0.5, s(3));
         assert_eq!(p50.len(), 3);
         assert!(p50[0].is_some() && p50[1].is_some() && p50[2].is_none());
     }

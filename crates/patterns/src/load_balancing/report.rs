@@ -34,10 +34,16 @@ pub struct Series {
     pub bucket: f64,
     /// Start of each bucket, in seconds.
     pub time: Vec<f64>,
+    /// Requests arriving per second.
+    pub arrivals: Vec<f64>,
     /// Requests completed per second.
     pub throughput: Vec<f64>,
     /// Requests rejected, failed or timed out per second.
     pub errors: Vec<f64>,
+    /// Requests landing away from their session per second.
+    pub broken_sessions: Vec<f64>,
+    /// Mean requests in the system.
+    pub in_system: Vec<f64>,
     /// Median latency of requests completed in the bucket (none: no request).
     pub p50: Vec<Option<f64>>,
     /// 95th-percentile latency.
@@ -46,6 +52,8 @@ pub struct Series {
     pub p99: Vec<Option<f64>>,
     /// Mean requests in service or waiting, per backend then per bucket.
     pub backend_load: Vec<Vec<f64>>,
+    /// Mean share of workers busy, per backend then per bucket.
+    pub backend_utilisation: Vec<Vec<f64>>,
 }
 
 /// The report of a load-balancing run.
@@ -124,8 +132,11 @@ impl Report {
         let series = Series {
             bucket,
             time: (0..completed.len()).map(|i| i as f64 * bucket).collect(),
+            arrivals: rate(m.counter_series(ids.arrived, now)),
             throughput: rate(completed),
             errors: rate(errors),
+            broken_sessions: rate(m.counter_series(ids.broken_sessions, now)),
+            in_system: m.gauge_series(ids.in_system, now),
             p50: m.quantile_series(ids.latency, 0.50, now),
             p95: m.quantile_series(ids.latency, 0.95, now),
             p99: m.quantile_series(ids.latency, 0.99, now),
@@ -133,6 +144,17 @@ impl Report {
                 .backends
                 .iter()
                 .map(|b| m.gauge_series(b.load_gauge, now))
+                .collect(),
+            backend_utilisation: model
+                .backends
+                .iter()
+                .map(|b| {
+                    let workers = f64::from(b.workers());
+                    m.gauge_series(b.busy_gauge, now)
+                        .into_iter()
+                        .map(|busy| busy / workers)
+                        .collect()
+                })
                 .collect(),
         };
         Report {
