@@ -31,8 +31,10 @@ mod experiment;
 pub mod load_balancing;
 mod params;
 mod report;
+mod share;
 
 pub use catalog::{Preset, Variants};
 pub use experiment::{Experiment, Headline, Pattern, ResolveError};
 pub use params::{ParamError, ParamKind, ParamSpec, Scenario, Settings};
 pub use report::{LatencySummary, chart_bucket};
+pub use share::Shared;

@@ -230,9 +230,14 @@ impl Settings {
     }
 }
 
+/// A value as a person would type it: `20`, not `20.0`.
 fn display_value(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
+        Value::Number(n) => match n.as_f64() {
+            Some(x) if n.is_f64() && x.fract() == 0.0 && x.abs() < 1e15 => format!("{x:.0}"),
+            _ => n.to_string(),
+        },
         other => other.to_string(),
     }
 }

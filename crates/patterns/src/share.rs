@@ -1,0 +1,312 @@
+//! An experiment as the query string of a shareable link.
+//!
+//! `lb-overload?backends=2&seed=7&vary=backends:1,2,4&t=30` carries the
+//! preset, every parameter that differs from it, the seed, the variants to
+//! compare and the simulated time to jump to — everything needed to
+//! reproduce exactly what the sender saw. Decoding never fails as a whole: a
+//! bad entry is reported with its key, its value and what is allowed, and
+//! that key keeps its default, so the rest of the link still works.
+
+use crate::catalog::Variants;
+use crate::experiment::{Experiment, ResolveError};
+use std::fmt::Write;
+
+/// What a link describes.
+#[derive(Clone, Debug)]
+pub struct Shared {
+    /// The experiment: pattern or preset, parameters, seed.
+    pub experiment: Experiment,
+    /// Variants to run side by side: a key and its values.
+    pub vary: Option<(String, Vec<String>)>,
+    /// Simulated seconds to jump to on opening.
+    pub time: Option<f64>,
+}
+
+/// Keys of the query that are not parameters.
+const SEED: &str = "seed";
+const VARY: &str = "vary";
+const TIME: &str = "t";
+
+impl Shared {
+    /// The state of a freshly opened preset or pattern: its own variants,
+    /// time zero.
+    pub fn open(name: &str) -> Result<Shared, ResolveError> {
+        let experiment = Experiment::resolve(name)?;
+        let vary = experiment.preset().and_then(|p| p.compare).map(owned);
+        Ok(Shared {
+            experiment,
+            vary,
+            time: None,
+        })
+    }
+
+    /// Decode the query of a link to `name`. Returns the state and one
+    /// message per entry that could not be used.
+    pub fn decode(name: &str, query: &str) -> Result<(Shared, Vec<String>), ResolveError> {
+        let mut shared = Shared::open(name)?;
+        let mut problems = Vec::new();
+        for entry in query.split('&').filter(|e| !e.is_empty()) {
+            let (raw_key, raw_value) = entry.split_once('=').unwrap_or((entry, ""));
+            let (key, value) = match (percent_decode(raw_key), percent_decode(raw_value)) {
+                (Some(k), Some(v)) => (k, v),
+                _ => {
+                    problems.push(format!("'{entry}' is not valid percent-encoding"));
+                    continue;
+                }
+            };
+            if let Err(message) = shared.apply(&key, &value) {
+                problems.push(message);
+            }
+        }
+        // Values that are each fine may still clash (a warm-up longer than
+        // the duration): the offending key goes back to its opening value.
+        while let Err(e) = shared.experiment.validate() {
+            problems.push(e.to_string());
+            let fresh = Shared::open(name)?.experiment;
+            let opening = fresh.settings().get(e.key());
+            match opening {
+                Some(v) if opening != shared.experiment.settings().get(e.key()) => {
+                    shared
+                        .experiment
+                        .set(e.key(), &v)
+                        .map_err(|_| ResolveError {
+                            name: name.to_owned(),
+                        })?;
+                }
+                // Resetting that key cannot help: start from the opening
+                // values, keeping the seed.
+                _ => {
+                    let seed = shared.experiment.seed();
+                    shared.experiment = fresh;
+                    shared.experiment.set_seed(seed);
+                }
+            }
+        }
+        Ok((shared, problems))
+    }
+
+    fn apply(&mut self, key: &str, value: &str) -> Result<(), String> {
+        match key {
+            SEED => {
+                let seed = value.parse().map_err(|_| {
+                    format!(
+                        "{SEED}={value} is not allowed: {SEED} must be a whole number from 0 to {}",
+                        u64::MAX
+                    )
+                })?;
+                self.experiment.set_seed(seed);
+            }
+            VARY => {
+                let bad = || {
+                    format!(
+                        "{VARY}={value} is not allowed: {VARY} must be key:value1,value2,… with values of that parameter"
+                    )
+                };
+                let (k, values) = value.split_once(':').ok_or_else(bad)?;
+                let values: Vec<String> = values.split(',').map(str::to_owned).collect();
+                if values.iter().any(String::is_empty) {
+                    return Err(bad());
+                }
+                for v in &values {
+                    let mut probe = self.experiment.clone();
+                    probe.set(k, v).map_err(|e| e.to_string())?;
+                }
+                self.vary = Some((k.to_owned(), values));
+            }
+            TIME => {
+                let t: f64 = value
+                    .parse()
+                    .ok()
+                    .filter(|t: &f64| t.is_finite() && *t >= 0.0)
+                    .ok_or_else(|| format!("{TIME}={value} is not allowed: {TIME} must be a number of seconds from 0"))?;
+                self.time = Some(t);
+            }
+            _ => self.experiment.set(key, value).map_err(|e| e.to_string())?,
+        }
+        Ok(())
+    }
+
+    /// The query string: only what differs from opening `name` afresh.
+    pub fn encode(&self) -> String {
+        let base = self.experiment.preset().map_or_else(
+            || self.experiment.pattern().defaults(),
+            |p| Experiment::from_preset(p).settings().clone(),
+        );
+        let mut parts: Vec<(String, String)> = Vec::new();
+        for spec in self.experiment.pattern().specs() {
+            let value = self.experiment.settings().get(spec.key);
+            if value != base.get(spec.key) {
+                parts.push((spec.key.to_owned(), value.unwrap_or_default()));
+            }
+        }
+        let default_seed = Shared::open(self.name()).map(|s| s.experiment.seed()).ok();
+        if Some(self.experiment.seed()) != default_seed {
+            parts.push((SEED.into(), self.experiment.seed().to_string()));
+        }
+        let default_vary = self.experiment.preset().and_then(|p| p.compare).map(owned);
+        if self.vary != default_vary {
+            let text = self
+                .vary
+                .as_ref()
+                .map_or(String::new(), |(k, vs)| format!("{k}:{}", vs.join(",")));
+            parts.push((VARY.into(), text));
+        }
+        if let Some(t) = self.time {
+            parts.push((TIME.into(), t.to_string()));
+        }
+        let mut query = String::new();
+        for (i, (k, v)) in parts.iter().enumerate() {
+            if i > 0 {
+                query.push('&');
+            }
+            let _ = write!(query, "{}={}", percent_encode(k), percent_encode(v));
+        }
+        query
+    }
+
+    /// The preset or pattern id the link points at.
+    pub fn name(&self) -> &'static str {
+        self.experiment
+            .preset()
+            .map_or_else(|| self.experiment.pattern().id(), |p| p.id)
+    }
+}
+
+fn owned(v: Variants) -> (String, Vec<String>) {
+    (
+        v.key.to_owned(),
+        v.values.iter().map(|s| s.to_string()).collect(),
+    )
+}
+
+/// Characters left as they are: unreserved ones, and `:` and `,`, which
+/// fault schedules and variant lists use and queries allow.
+fn is_plain(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~:,".contains(&b)
+}
+
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if is_plain(b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// Decode `%XX` escapes (and `+` as a space, as forms send it); `None` for
+/// a broken escape or bytes that are not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = s.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fresh_preset_encodes_to_nothing() {
+        let s = Shared::open("lb-server-load").unwrap();
+        assert_eq!(s.encode(), "");
+        assert_eq!(s.vary.as_ref().unwrap().0, "algorithm");
+    }
+
+    #[test]
+    fn changes_round_trip() {
+        let mut s = Shared::open("lb-health-checks").unwrap();
+        s.experiment.set("backends", "6").unwrap();
+        s.experiment.set("faults", "5:down:6,9:slow:1:0.5").unwrap();
+        s.experiment.set_seed(99);
+        s.vary = Some(("algorithm".into(), vec!["random".into(), "oracle".into()]));
+        s.time = Some(12.5);
+        let query = s.encode();
+        assert_eq!(
+            query,
+            "backends=6&faults=5:down:6,9:slow:1:0.5&seed=99&vary=algorithm:random,oracle&t=12.5"
+        );
+        let (back, problems) = Shared::decode("lb-health-checks", &query).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(back.experiment.settings(), s.experiment.settings());
+        assert_eq!(back.experiment.seed(), 99);
+        assert_eq!(back.vary, s.vary);
+        assert_eq!(back.time, Some(12.5));
+        assert_eq!(back.encode(), query);
+    }
+
+    #[test]
+    fn bad_entries_are_named_and_fall_back() {
+        let (s, problems) = Shared::decode(
+            "lb-overload",
+            "backends=0&seed=x&speed_spread=0.5&vary=algorithm:best&t=-1&colour=red&bad=%zz",
+        )
+        .unwrap();
+        assert_eq!(
+            problems,
+            vec![
+                "backends=0 is not allowed: backends must be a whole number from 1 to 100",
+                "seed=x is not allowed: seed must be a whole number from 0 to 18446744073709551615",
+                "algorithm=best is not allowed: algorithm must be one of round_robin, weighted_round_robin, random, least_connections, power_of_two, peak_ewma, consistent_hash, least_latency_region, oracle",
+                "t=-1 is not allowed: t must be a number of seconds from 0",
+                "unknown parameter 'colour': allowed are algorithm, backends, workers, arrival_rate, service_rate, service_distribution, service_cv, queue_capacity, timeout, speed_spread, health_check_interval, unhealthy_threshold, healthy_threshold, sticky_sessions, clients, retry, regions, network_delay, region_delay, burst_on, burst_off, faults, duration, warmup",
+                "'bad=%zz' is not valid percent-encoding",
+            ]
+        );
+        // Good entries still apply; bad ones keep the preset's values.
+        assert_eq!(s.experiment.settings().get("speed_spread").unwrap(), "0.5");
+        assert_eq!(s.experiment.settings().get("backends").unwrap(), "1");
+        assert_eq!(s.experiment.seed(), 12);
+        assert_eq!(s.vary.unwrap().0, "backends");
+    }
+
+    #[test]
+    fn clashing_values_fall_back_with_a_message() {
+        let (s, problems) = Shared::decode("lb-distribute", "warmup=50&duration=20").unwrap();
+        assert_eq!(
+            problems,
+            vec!["warmup=50 is not allowed: the warm-up must be shorter than the duration (20 s)"]
+        );
+        assert!(s.experiment.validate().is_ok());
+        assert_eq!(s.experiment.settings().get("duration").unwrap(), "20");
+    }
+
+    #[test]
+    fn unknown_names_are_an_error() {
+        let err = Shared::decode("lb-nope", "").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("unknown pattern or preset 'lb-nope'")
+        );
+    }
+
+    #[test]
+    fn percent_coding_round_trips() {
+        for s in ["a b&c=d", "10:down:2,5:slow:1:0.5", "é%"] {
+            assert_eq!(percent_decode(&percent_encode(s)).as_deref(), Some(s));
+        }
+        assert_eq!(percent_decode("%4"), None);
+        assert_eq!(percent_decode("%ff"), None);
+    }
+}
