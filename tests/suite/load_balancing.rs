@@ -139,26 +139,24 @@ mod mechanisms {
             (mean - 100.0).abs() <= half + 1.0,
             "offered {mean} ± {half}"
         );
-        // Buckets are 5 s here, so look at arrivals per cycle instead: the
-        // latency series has points only where requests completed.
-        let r = lb_run(&p, 1);
-        assert_eq!(r.series.bucket, 5.0);
-        let fine = lb_params(&[
-            ("arrival_rate", "100"),
+        // A short run has 0.1 s buckets: nothing completes in the pauses,
+        // once the last services of a burst (at half load) have finished.
+        let short = lb_params(&[
+            ("arrival_rate", "50"),
             ("burst_on", "1"),
             ("burst_off", "3"),
             ("duration", "12"),
             ("warmup", "0"),
         ]);
-        let r = lb_run(&fine, 1);
+        let r = lb_run(&short, 1);
         assert_eq!(r.series.bucket, 0.1);
-        for (i, &t) in r.series.time.iter().enumerate() {
-            let phase = t % 4.0;
-            // Allow the last service completions to spill 0.2 s into the pause.
-            if phase >= 1.2 && phase < 3.9 {
+        // Forty buckets a cycle: 0..10 the burst, 10..40 the pause.
+        for (i, throughput) in r.series.throughput.iter().enumerate() {
+            if (15..40).contains(&(i % 40)) {
                 assert_eq!(
-                    r.series.throughput[i], 0.0,
-                    "completions at {t} s, in a pause"
+                    *throughput, 0.0,
+                    "completions at {:.1} s, in a pause",
+                    r.series.time[i]
                 );
             }
         }

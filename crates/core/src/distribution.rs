@@ -11,6 +11,7 @@
 
 use crate::rng::Rng;
 use crate::time::SimTime;
+use crate::ziggurat::standard_exponential;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -142,7 +143,7 @@ impl Distribution {
     /// One draw, in seconds.
     pub fn sample_secs(&self, rng: &mut Rng) -> f64 {
         match *self {
-            Distribution::Exponential { mean } => -mean * libm::log(rng.unit_open_low()),
+            Distribution::Exponential { mean } => mean * standard_exponential(rng),
             Distribution::Deterministic { mean } => mean,
             Distribution::Uniform { mean } => 2.0 * mean * rng.unit(),
             Distribution::LogNormal { mu, sigma } => libm::exp(mu + sigma * standard_normal(rng)),

@@ -100,6 +100,7 @@ mod rng;
 mod sim;
 mod snapshot;
 mod time;
+mod ziggurat;
 
 pub use distribution::{Distribution, Shape};
 pub use histogram::Histogram;
