@@ -16,8 +16,10 @@ use std::fmt::Write;
 pub struct Shared {
     /// The experiment: pattern or preset, parameters, seed.
     pub experiment: Experiment,
-    /// Variants to run side by side: a key and its values.
+    /// Variants that can run side by side: a key and its values.
     pub vary: Option<(String, Vec<String>)>,
+    /// Whether the variants are running side by side.
+    pub compare: bool,
     /// Simulated seconds to jump to on opening.
     pub time: Option<f64>,
 }
@@ -26,6 +28,7 @@ pub struct Shared {
 const SEED: &str = "seed";
 const VARY: &str = "vary";
 const TIME: &str = "t";
+const COMPARE: &str = "compare";
 
 impl Shared {
     /// The state of a freshly opened preset or pattern: its own variants,
@@ -36,6 +39,7 @@ impl Shared {
         Ok(Shared {
             experiment,
             vary,
+            compare: false,
             time: None,
         })
     }
@@ -113,6 +117,17 @@ impl Shared {
                 }
                 self.vary = Some((k.to_owned(), values));
             }
+            COMPARE => {
+                self.compare = match value {
+                    "true" => true,
+                    "false" => false,
+                    _ => {
+                        return Err(format!(
+                            "{COMPARE}={value} is not allowed: {COMPARE} must be true or false"
+                        ));
+                    }
+                };
+            }
             TIME => {
                 let t: f64 = value
                     .parse()
@@ -150,6 +165,9 @@ impl Shared {
                 .as_ref()
                 .map_or(String::new(), |(k, vs)| format!("{k}:{}", vs.join(",")));
             parts.push((VARY.into(), text));
+        }
+        if self.compare {
+            parts.push((COMPARE.into(), "true".into()));
         }
         if let Some(t) = self.time {
             parts.push((TIME.into(), t.to_string()));
@@ -241,17 +259,19 @@ mod tests {
         s.experiment.set("faults", "5:down:6,9:slow:1:0.5").unwrap();
         s.experiment.set_seed(99);
         s.vary = Some(("algorithm".into(), vec!["random".into(), "oracle".into()]));
+        s.compare = true;
         s.time = Some(12.5);
         let query = s.encode();
         assert_eq!(
             query,
-            "backends=6&faults=5:down:6,9:slow:1:0.5&seed=99&vary=algorithm:random,oracle&t=12.5"
+            "backends=6&faults=5:down:6,9:slow:1:0.5&seed=99&vary=algorithm:random,oracle&compare=true&t=12.5"
         );
         let (back, problems) = Shared::decode("lb-health-checks", &query).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(back.experiment.settings(), s.experiment.settings());
         assert_eq!(back.experiment.seed(), 99);
         assert_eq!(back.vary, s.vary);
+        assert!(back.compare);
         assert_eq!(back.time, Some(12.5));
         assert_eq!(back.encode(), query);
     }
@@ -260,7 +280,7 @@ mod tests {
     fn bad_entries_are_named_and_fall_back() {
         let (s, problems) = Shared::decode(
             "lb-overload",
-            "backends=0&seed=x&speed_spread=0.5&vary=algorithm:best&t=-1&colour=red&bad=%zz",
+            "backends=0&seed=x&speed_spread=0.5&vary=algorithm:best&compare=yes&t=-1&colour=red&bad=%zz",
         )
         .unwrap();
         assert_eq!(
@@ -269,6 +289,7 @@ mod tests {
                 "backends=0 is not allowed: backends must be a whole number from 1 to 100",
                 "seed=x is not allowed: seed must be a whole number from 0 to 18446744073709551615",
                 "algorithm=best is not allowed: algorithm must be one of round_robin, weighted_round_robin, random, least_connections, power_of_two, peak_ewma, consistent_hash, least_latency_region, oracle",
+                "compare=yes is not allowed: compare must be true or false",
                 "t=-1 is not allowed: t must be a number of seconds from 0",
                 "unknown parameter 'colour': allowed are algorithm, backends, workers, arrival_rate, service_rate, service_distribution, service_cv, queue_capacity, timeout, speed_spread, health_check_interval, unhealthy_threshold, healthy_threshold, sticky_sessions, clients, retry, regions, network_delay, region_delay, burst_on, burst_off, faults, duration, warmup",
                 "'bad=%zz' is not valid percent-encoding",

@@ -1,0 +1,100 @@
+//! A form with one control per public parameter, built from the pattern's
+//! spec table: units, allowed ranges, and the error for a bad value shown at
+//! the field.
+
+use archsim_patterns::{ParamKind, ParamSpec, Settings};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Properties of [`Controls`].
+#[derive(Properties, PartialEq)]
+pub(crate) struct Props {
+    /// The parameters.
+    pub(crate) specs: &'static [ParamSpec],
+    /// Their current values.
+    pub(crate) settings: Settings,
+    /// A value was changed: `(key, text)`. Returns an error to show, if any.
+    pub(crate) on_change: Callback<(String, String)>,
+    /// The last error, by key.
+    pub(crate) error: Option<(String, String)>,
+}
+
+fn value_of(e: &Event) -> Option<String> {
+    let target = e.target()?;
+    if let Some(input) = target.dyn_ref::<HtmlInputElement>() {
+        if input.type_() == "checkbox" {
+            return Some(input.checked().to_string());
+        }
+        return Some(input.value());
+    }
+    target
+        .dyn_ref::<HtmlSelectElement>()
+        .map(HtmlSelectElement::value)
+}
+
+/// The parameter form.
+#[component]
+pub(crate) fn Controls(props: &Props) -> Html {
+    let fields = props.specs.iter().map(|spec| {
+        let id = format!("param-{}", spec.key);
+        let help_id = format!("{id}-help");
+        let value = props.settings.get(spec.key).unwrap_or_default();
+        let key = spec.key.to_owned();
+        let on_change = props.on_change.clone();
+        let onchange = Callback::from(move |e: Event| {
+            if let Some(v) = value_of(&e) {
+                on_change.emit((key.clone(), v));
+            }
+        });
+        let error = props
+            .error
+            .as_ref()
+            .filter(|(k, _)| k == spec.key)
+            .map(|(_, message)| message.clone());
+        let input = match spec.kind {
+            ParamKind::Int { min, max } => html! {
+                <input id={id.clone()} type="number" min={min.to_string()} max={max.to_string()} step="1"
+                    value={value} aria-describedby={help_id.clone()} aria-invalid={error.is_some().to_string()} {onchange} />
+            },
+            ParamKind::Float { min, max } => html! {
+                <input id={id.clone()} type="number" min={min.to_string()} max={max.to_string()} step="any"
+                    value={value} aria-describedby={help_id.clone()} aria-invalid={error.is_some().to_string()} {onchange} />
+            },
+            ParamKind::Choice(names) => html! {
+                <select id={id.clone()} aria-describedby={help_id.clone()} {onchange}>
+                    { for names.iter().map(|n| html! { <option value={*n} selected={value == *n}>{ n.replace('_', " ") }</option> }) }
+                </select>
+            },
+            ParamKind::Bool => html! {
+                <input id={id.clone()} type="checkbox" checked={value == "true"} aria-describedby={help_id.clone()} {onchange} />
+            },
+            ParamKind::Text { .. } => html! {
+                <input id={id.clone()} type="text" value={value} spellcheck="false" placeholder="none"
+                    aria-describedby={help_id.clone()} aria-invalid={error.is_some().to_string()} {onchange} />
+            },
+        };
+        let range = match spec.kind {
+            ParamKind::Int { min, max } => format!("{min} to {max}"),
+            ParamKind::Float { min, max } => format!("{min} to {max}"),
+            _ => String::new(),
+        };
+        html! {
+            <div class={classes!("field", error.is_some().then_some("invalid"))}>
+                <label for={id.clone()}>{ spec.label }
+                    if !spec.unit.is_empty() { <span class="unit">{ format!(" ({})", spec.unit) }</span> }
+                </label>
+                { input }
+                <small id={help_id}>{ spec.help }{ if range.is_empty() { String::new() } else { format!(" Allowed: {range}.") } }</small>
+                if let Some(message) = error {
+                    <p class="field-error" role="alert">{ message }</p>
+                }
+            </div>
+        }
+    });
+    html! {
+        <form class="controls" aria-label="Parameters" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+            { for fields }
+        </form>
+    }
+}

@@ -1,0 +1,5 @@
+//! Reusable pieces of the experiment pages.
+
+pub(crate) mod chart;
+pub(crate) mod controls;
+pub(crate) mod diagram;

@@ -1,0 +1,3 @@
+//! Hooks shared by the pages.
+
+pub(crate) mod animation_frame;

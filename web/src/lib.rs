@@ -1,0 +1,24 @@
+//! # archsim-web: the playground
+//!
+//! A Yew single-page app. Every experiment of the preset catalog runs live
+//! here: the same `archsim-patterns` models the CLI runs, stepped once per
+//! animation frame by as much simulated time as the chosen speed allows, and
+//! drawn as an animated diagram with live charts.
+//!
+//! Routes use the URL fragment (`#/sim/lb-overload?backends=2`), so the site
+//! works from any static host and any sub-path, and a link reproduces exactly
+//! what its sender saw.
+
+mod app;
+mod components;
+mod hooks;
+mod live;
+mod pages;
+mod panic;
+mod route;
+
+/// Start the app in the page's `<body>`.
+pub fn start() {
+    panic::install_hook();
+    yew::Renderer::<app::App>::new().render();
+}

@@ -1,0 +1,178 @@
+//! Experiments running live: one simulation per variant, advanced in
+//! lockstep, so compared variants always show the same moment.
+//!
+//! Pure Rust, no browser: the page owns wall-clock time and asks this for
+//! "`by` more simulated time", once per animation frame.
+
+use archsim_core::{SimTime, Simulation};
+use archsim_patterns::load_balancing::{self as lb, LoadBalancer, Report, Snapshot};
+use archsim_patterns::{ParamError, Shared};
+
+/// One running variant.
+pub(crate) struct Run {
+    /// `key=value` of the variant, or empty when not comparing.
+    pub(crate) label: String,
+    sim: Simulation<LoadBalancer>,
+}
+
+/// The simulations behind one experiment page.
+pub(crate) struct Live {
+    runs: Vec<Run>,
+    end: SimTime,
+}
+
+impl Live {
+    /// Build the runs `shared` describes: every variant when `compare` is on
+    /// and the experiment has variants, otherwise just the experiment.
+    pub(crate) fn new(shared: &Shared, compare: bool) -> Result<Live, ParamError> {
+        let variants: Vec<(String, archsim_patterns::Experiment)> = match (&shared.vary, compare) {
+            (Some((key, values)), true) => values
+                .iter()
+                .map(|v| {
+                    let mut e = shared.experiment.clone();
+                    e.set(key, v)?;
+                    Ok((format!("{key}={v}"), e))
+                })
+                .collect::<Result<_, ParamError>>()?,
+            _ => vec![(String::new(), shared.experiment.clone())],
+        };
+        let mut runs = Vec::with_capacity(variants.len());
+        let mut end = SimTime::ZERO;
+        for (label, experiment) in variants {
+            let params: lb::Params = experiment.settings().build()?;
+            end = SimTime::from_secs_f64(params.duration);
+            let sim = lb::simulation(&params, experiment.seed())?;
+            runs.push(Run { label, sim });
+        }
+        Ok(Live { runs, end })
+    }
+
+    /// Advance every run towards `target` (capped at the end), handling at
+    /// most `budget` events in all, so that one animation frame never
+    /// blocks the page. Returns whether every run reached the target.
+    pub(crate) fn run_toward(&mut self, target: SimTime, budget: u64) -> bool {
+        let target = target.min(self.end);
+        let per_run = (budget / self.runs.len() as u64).max(1);
+        let mut all_done = true;
+        for run in &mut self.runs {
+            let start = run.sim.events_handled();
+            let mut done = true;
+            while run.sim.next_event_time().is_some_and(|t| t <= target) {
+                if run.sim.events_handled() - start >= per_run {
+                    done = false;
+                    break;
+                }
+                run.sim.step();
+            }
+            if done {
+                run.sim.run_until(target);
+            }
+            all_done &= done;
+        }
+        all_done
+    }
+
+    /// Jump every run to `t` (capped at the end).
+    pub(crate) fn seek(&mut self, t: SimTime) {
+        let to = t.min(self.end);
+        for run in &mut self.runs {
+            run.sim.run_until(to);
+        }
+    }
+
+    /// Advance to the next event of any run: the smallest step there is.
+    pub(crate) fn step(&mut self) {
+        let next = self
+            .runs
+            .iter()
+            .filter_map(|r| r.sim.next_event_time())
+            .min()
+            .unwrap_or(self.end);
+        self.seek(next);
+    }
+
+    /// The simulated time all runs have reached.
+    pub(crate) fn now(&self) -> SimTime {
+        self.runs.first().map_or(SimTime::ZERO, |r| r.sim.now())
+    }
+
+    /// When the runs end.
+    pub(crate) fn end(&self) -> SimTime {
+        self.end
+    }
+
+    /// Whether the runs have reached their end.
+    pub(crate) fn finished(&self) -> bool {
+        self.now() >= self.end
+    }
+
+    /// The runs.
+    pub(crate) fn runs(&self) -> &[Run] {
+        &self.runs
+    }
+}
+
+impl Run {
+    /// What the diagram draws now.
+    pub(crate) fn snapshot(&self) -> Snapshot {
+        self.sim.snapshot()
+    }
+
+    /// The numbers so far.
+    pub(crate) fn report(&self) -> Report {
+        Report::of(&self.sim)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variants_advance_in_lockstep_and_stop_at_the_end() {
+        let shared = Shared::open("lb-server-load").unwrap();
+        let mut live = Live::new(&shared, true).unwrap();
+        assert_eq!(live.runs().len(), 6);
+        assert_eq!(live.runs()[0].label, "algorithm=round_robin");
+        assert!(live.run_toward(SimTime::from_secs(5), u64::MAX));
+        assert!(
+            live.runs()
+                .iter()
+                .all(|r| r.sim.now() == SimTime::from_secs(5))
+        );
+        let arrived: Vec<u64> = live.runs().iter().map(|r| r.report().arrived).collect();
+        assert!(
+            arrived.windows(2).all(|w| w[0] == w[1]),
+            "same arrivals: {arrived:?}"
+        );
+        // A small budget stops short; repeated frames get there.
+        assert!(!live.run_toward(SimTime::from_secs(1_000), 600));
+        assert!(!live.finished());
+        while !live.run_toward(SimTime::from_secs(1_000), 100_000) {}
+        assert!(live.finished());
+        assert_eq!(live.now(), SimTime::from_secs(60));
+    }
+
+    #[test]
+    fn a_step_moves_to_the_next_event_only() {
+        let mut live = Live::new(&Shared::open("lb-distribute").unwrap(), false).unwrap();
+        assert_eq!(live.runs().len(), 1);
+        live.step();
+        let first = live.now();
+        assert!(first > SimTime::ZERO && first < SimTime::from_millis(100));
+        live.step();
+        assert!(live.now() > first);
+    }
+
+    #[test]
+    fn the_same_link_gives_the_same_numbers() {
+        let (shared, problems) = Shared::decode("lb-health-checks", "seed=5&backends=5").unwrap();
+        assert!(problems.is_empty());
+        let run = |s: &Shared| {
+            let mut live = Live::new(s, false).unwrap();
+            live.seek(SimTime::from_secs(30));
+            live.runs()[0].report()
+        };
+        assert_eq!(run(&shared), run(&shared));
+    }
+}

@@ -1,0 +1,547 @@
+//! The experiment page (and, without the chrome, the embeddable widget).
+//!
+//! The page owns wall-clock time: each animation frame it asks the
+//! simulations for `speed × elapsed` more simulated time, within an event
+//! budget so that no frame blocks the page. Everything that defines the run
+//! — parameters, seed, variants, faults a person injected — lives in the URL,
+//! so reloading or sharing the link replays it exactly.
+
+use crate::app::Header;
+use crate::components::chart::{Chart, Line, format_value};
+use crate::components::controls::Controls;
+use crate::components::diagram::Diagram;
+use crate::hooks::animation_frame::use_animation_frame;
+use crate::live::Live;
+use crate::pages::not_found::NotFound;
+use crate::route::Route;
+use archsim_core::SimTime;
+use archsim_patterns::load_balancing::Report;
+use archsim_patterns::{Pattern, Shared};
+use std::cell::Cell;
+use std::rc::Rc;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+/// Events one frame may handle across all variants: a few milliseconds of
+/// work even on a slow phone.
+const FRAME_BUDGET: u64 = 40_000;
+/// Charts and tables refresh this often while playing (wall milliseconds).
+const CHART_REFRESH_MS: f64 = 250.0;
+/// Speeds on offer.
+const SPEEDS: [f64; 9] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 100.0];
+/// Slow-down factor of the "slow" fault a click injects.
+const SLOW_FACTOR: f64 = 0.25;
+
+/// Properties of [`ExperimentPage`].
+#[derive(Properties, PartialEq)]
+pub(crate) struct Props {
+    /// Preset or pattern id from the route.
+    pub(crate) name: AttrValue,
+    /// Widget only, for an `<iframe>`.
+    pub(crate) embedded: bool,
+}
+
+/// Decode the link, then show the playground or say what is wrong.
+#[component]
+pub(crate) fn ExperimentPage(props: &Props) -> Html {
+    let query = use_location()
+        .map(|l| l.query_str().trim_start_matches('?').to_owned())
+        .unwrap_or_default();
+    // Decode once per experiment: afterwards the page writes the URL itself.
+    let decoded = use_memo(props.name.clone(), move |name| Shared::decode(name, &query));
+    match &*decoded {
+        Err(e) => html! { <NotFound reason={AttrValue::from(e.to_string())} /> },
+        Ok((shared, problems)) => html! {
+            <Playground key={props.name.to_string()} initial={Initial(Rc::new((shared.clone(), problems.clone())))} embedded={props.embedded} />
+        },
+    }
+}
+
+/// The decoded link, compared by identity (it is decoded once).
+#[derive(Clone)]
+pub(crate) struct Initial(Rc<(Shared, Vec<String>)>);
+
+impl PartialEq for Initial {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct PlaygroundProps {
+    initial: Initial,
+    embedded: bool,
+}
+
+fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
+/// Write the experiment into the address bar without navigating.
+fn write_url(shared: &Shared, embedded: bool) {
+    let route = if embedded { "embed" } else { "sim" };
+    let query = shared.encode();
+    let hash = if query.is_empty() {
+        format!("#/{route}/{}", shared.name())
+    } else {
+        format!("#/{route}/{}?{query}", shared.name())
+    };
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
+    }
+}
+
+/// Tell a parent page how tall the widget is, so its `<iframe>` can fit.
+fn report_height(last: &Cell<i32>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(height) = window
+        .document()
+        .and_then(|d| d.document_element())
+        .map(|e| e.scroll_height())
+    else {
+        return;
+    };
+    if height == last.get() {
+        return;
+    }
+    last.set(height);
+    if let Ok(Some(parent)) = window.parent() {
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"type".into(), &"archsim:height".into());
+        let _ = js_sys::Reflect::set(&message, &"height".into(), &height.into());
+        let _ = parent.post_message(&message, "*");
+    }
+}
+
+/// The live experiment.
+#[component]
+fn Playground(props: &PlaygroundProps) -> Html {
+    let (initial_shared, initial_problems) = &*props.initial.0;
+    let shared = use_state(|| initial_shared.clone());
+    let problems = use_state(|| initial_problems.clone());
+    let playing = use_state(|| false);
+    let speed = use_state(|| 1.0f64);
+    let selected = use_state(|| None::<u32>);
+    let field_error = use_state(|| None::<(String, String)>);
+    let live = use_mut_ref(|| {
+        let mut live = Live::new(initial_shared, initial_shared.compare);
+        if let (Ok(l), Some(t)) = (&mut live, initial_shared.time) {
+            // A shared link may point deep into a run: catch up in slices.
+            while !l.run_toward(SimTime::from_secs_f64(t), u64::MAX / 2) {}
+        }
+        live
+    });
+    let reports = use_mut_ref(Vec::<Report>::new);
+    let last_chart = use_mut_ref(|| 0.0f64);
+    let frame = use_force_update();
+    let reduced_motion = use_memo((), |()| prefers_reduced_motion());
+    let last_height = use_mut_ref(|| Cell::new(-1));
+
+    // Charts refresh on a timer while playing, at once otherwise.
+    let refresh_reports = {
+        let (live, reports) = (live.clone(), reports.clone());
+        move || {
+            if let Ok(l) = &*live.borrow() {
+                *reports.borrow_mut() = l.runs().iter().map(|r| r.report()).collect();
+            }
+        }
+    };
+    if reports.borrow().is_empty() {
+        refresh_reports();
+    }
+
+    // Rebuild the simulations for new settings, resuming at `at`.
+    let rebuild = {
+        let (live, shared_state, refresh) = (live.clone(), shared.clone(), refresh_reports.clone());
+        let embedded = props.embedded;
+        Rc::new(move |next: Shared, at: SimTime| {
+            let mut built = Live::new(&next, next.compare);
+            if let Ok(l) = &mut built {
+                while !l.run_toward(at, u64::MAX / 2) {}
+            }
+            *live.borrow_mut() = built;
+            refresh();
+            write_url(&next, embedded);
+            shared_state.set(next);
+        })
+    };
+
+    // The animation loop, alive while playing.
+    let on_frame = {
+        let (live, playing, frame, refresh, last_chart) = (
+            live.clone(),
+            playing.clone(),
+            frame.clone(),
+            refresh_reports.clone(),
+            last_chart.clone(),
+        );
+        let speed = *speed;
+        Callback::from(move |dt_ms: f64| {
+            let finished = match &mut *live.borrow_mut() {
+                Ok(l) => {
+                    let target = l.now() + SimTime::from_secs_f64(dt_ms / 1000.0 * speed);
+                    l.run_toward(target, FRAME_BUDGET);
+                    l.finished()
+                }
+                Err(_) => true,
+            };
+            let mut since_chart = last_chart.borrow_mut();
+            *since_chart += dt_ms;
+            if *since_chart >= CHART_REFRESH_MS || finished {
+                *since_chart = 0.0;
+                refresh();
+            }
+            frame.force_update();
+            if finished {
+                playing.set(false);
+            }
+        })
+    };
+    use_animation_frame(*playing, on_frame);
+
+    // Embedded: keep the parent's iframe the right height.
+    {
+        let embedded = props.embedded;
+        let last_height = last_height.clone();
+        use_effect(move || {
+            if embedded {
+                report_height(&last_height.borrow());
+            }
+        });
+    }
+
+    let live_ref = live.borrow();
+    let live_ok = match &*live_ref {
+        Ok(l) => l,
+        Err(e) => {
+            return html! { <main class="page" id="main"><p role="alert" class="problems">{ format!("This experiment cannot run: {e}") }</p></main> };
+        }
+    };
+    let now = live_ok.now();
+    let end = live_ok.end();
+    let experiment = &shared.experiment;
+    let preset = experiment.preset();
+    let title = preset.map_or(experiment.pattern().title(), |p| p.title);
+
+    // Callbacks.
+    let on_play = {
+        let playing = playing.clone();
+        Callback::from(move |_| playing.set(!*playing))
+    };
+    let on_step = {
+        let (live, frame, refresh, playing) = (
+            live.clone(),
+            frame.clone(),
+            refresh_reports.clone(),
+            playing.clone(),
+        );
+        Callback::from(move |_| {
+            playing.set(false);
+            if let Ok(l) = &mut *live.borrow_mut() {
+                l.step();
+            }
+            refresh();
+            frame.force_update();
+        })
+    };
+    let on_reset = {
+        let (rebuild, shared, playing) = (rebuild.clone(), shared.clone(), playing.clone());
+        Callback::from(move |_| {
+            playing.set(false);
+            let mut next = (*shared).clone();
+            next.time = None;
+            rebuild(next, SimTime::ZERO);
+        })
+    };
+    let on_new_seed = {
+        let (rebuild, shared) = (rebuild.clone(), shared.clone());
+        Callback::from(move |_| {
+            let mut next = (*shared).clone();
+            // A fresh seed from the current one: reproducible, yet new.
+            next.experiment
+                .set_seed(archsim_core::hash64(next.experiment.seed()) % 1_000_000);
+            next.time = None;
+            rebuild(next, SimTime::ZERO);
+        })
+    };
+    let on_speed = {
+        let speed = speed.clone();
+        Callback::from(move |e: Event| {
+            use wasm_bindgen::JsCast;
+            let select = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok());
+            if let Some(v) = select.and_then(|s| s.value().parse::<f64>().ok()) {
+                speed.set(v);
+            }
+        })
+    };
+    let on_compare = {
+        let (rebuild, shared) = (rebuild.clone(), shared.clone());
+        Callback::from(move |_| {
+            let mut next = (*shared).clone();
+            next.compare = !next.compare;
+            rebuild(next, SimTime::ZERO);
+        })
+    };
+    let on_param = {
+        let (rebuild, shared, field_error) = (rebuild.clone(), shared.clone(), field_error.clone());
+        Callback::from(move |(key, value): (String, String)| {
+            let mut next = (*shared).clone();
+            let applied = next
+                .experiment
+                .set(&key, &value)
+                .and_then(|()| next.experiment.validate());
+            match applied {
+                Ok(()) => {
+                    field_error.set(None);
+                    next.time = None;
+                    rebuild(next, SimTime::ZERO);
+                }
+                Err(e) => field_error.set(Some((
+                    e.key().to_owned(),
+                    format!("{e}. The previous value is kept."),
+                ))),
+            }
+        })
+    };
+    let on_select = {
+        let selected = selected.clone();
+        Callback::from(move |b: u32| {
+            selected.set(if *selected == Some(b) { None } else { Some(b) })
+        })
+    };
+    let fault = |action: &'static str| {
+        let (rebuild, shared, live, selected) = (
+            rebuild.clone(),
+            shared.clone(),
+            live.clone(),
+            selected.clone(),
+        );
+        Callback::from(move |_| {
+            let Some(b) = *selected else { return };
+            let at = live.borrow().as_ref().map_or(SimTime::ZERO, |l| l.now());
+            // Milliseconds are plenty, and keep the link readable.
+            let t = (at.as_secs_f64() * 1000.0).round() / 1000.0;
+            let item = match action {
+                "slow" => format!("{t}:slow:{}:{SLOW_FACTOR}", b + 1),
+                other => format!("{t}:{other}:{}", b + 1),
+            };
+            let mut next = (*shared).clone();
+            let faults = next.experiment.settings().get("faults").unwrap_or_default();
+            let faults = if faults.is_empty() {
+                item
+            } else {
+                format!("{faults},{item}")
+            };
+            if next.experiment.set("faults", &faults).is_ok() && next.experiment.validate().is_ok()
+            {
+                rebuild(next, at);
+            }
+        })
+    };
+
+    let reports = reports.borrow();
+    let runs = live_ok.runs();
+    let animate = !*reduced_motion;
+    let diagrams = runs.iter().enumerate().map(|(i, run)| {
+        let label = if run.label.is_empty() {
+            format!("Diagram of {title}")
+        } else {
+            format!("Diagram of {title}, {}", run.label)
+        };
+        html! {
+            <div class="variant">
+                if !run.label.is_empty() { <h3>{ &run.label }</h3> }
+                <Diagram snapshot={run.snapshot()} selected={*selected} on_select={on_select.clone()} {animate} label={label} />
+                if let Some(r) = reports.get(i) { <Summary report={r.clone()} /> }
+            </div>
+        }
+    });
+
+    let x_max = end.as_secs_f64();
+    let time = reports
+        .first()
+        .map(|r| r.series.time.clone())
+        .unwrap_or_default();
+    let charts = if runs.len() > 1 {
+        let per_variant = |f: &dyn Fn(&Report) -> Vec<Option<f64>>| -> Vec<Line> {
+            runs.iter()
+                .zip(reports.iter())
+                .map(|(run, r)| Line {
+                    label: run.label.clone(),
+                    points: f(r),
+                })
+                .collect()
+        };
+        html! {
+            <>
+                <Chart title="99th-percentile latency" unit="ms" time={time.clone()} {x_max} lines={per_variant(&|r| ms(&r.series.p99))} />
+                <Chart title="Throughput" unit="req/s" time={time.clone()} {x_max} lines={per_variant(&|r| some(&r.series.throughput))} />
+                <Chart title="Errors" unit="req/s" time={time.clone()} {x_max} lines={per_variant(&|r| some(&r.series.errors))} />
+            </>
+        }
+    } else if let Some(r) = reports.first() {
+        html! {
+            <>
+                <Chart title="Latency" unit="ms" time={time.clone()} {x_max} lines={vec![
+                    Line { label: "p50".into(), points: ms(&r.series.p50) },
+                    Line { label: "p95".into(), points: ms(&r.series.p95) },
+                    Line { label: "p99".into(), points: ms(&r.series.p99) },
+                ]} />
+                <Chart title="Throughput and errors" unit="req/s" time={time.clone()} {x_max} lines={vec![
+                    Line { label: "completed".into(), points: some(&r.series.throughput) },
+                    Line { label: "rejected, failed or timed out".into(), points: some(&r.series.errors) },
+                ]} />
+                <Chart title="Load per backend" unit="requests" time={time.clone()} {x_max} lines={
+                    r.series.backend_load.iter().enumerate().map(|(b, s)| Line { label: format!("#{}", b + 1), points: some(s) }).collect::<Vec<_>>()
+                } />
+            </>
+        }
+    } else {
+        Html::default()
+    };
+
+    let can_compare = shared.vary.is_some();
+    let transport = html! {
+        <div class="transport" role="toolbar" aria-label="Playback">
+            <button class="primary" onclick={on_play} disabled={live_ok.finished()} aria-pressed={playing.to_string()}>
+                { if *playing { "Pause" } else { "Play" } }
+            </button>
+            <button onclick={on_step} disabled={live_ok.finished()}>{ "Step" }</button>
+            <label>{ "Speed " }
+                <select onchange={on_speed} aria-label="Speed">
+                    { for SPEEDS.iter().map(|s| html! { <option value={s.to_string()} selected={*s == *speed}>{ format!("{s}×") }</option> }) }
+                </select>
+            </label>
+            <button onclick={on_reset}>{ "Reset" }</button>
+            <button onclick={on_new_seed}>{ "New seed" }</button>
+            if can_compare {
+                <button onclick={on_compare} aria-pressed={shared.compare.to_string()}>{ if shared.compare { "Single run" } else { "Compare variants" } }</button>
+            }
+            <output class="clock" aria-live="off">{ format!("t = {:.2} s of {}", now.as_secs_f64(), format_value(x_max)) }</output>
+            <span class="seed">{ format!("seed {}", experiment.seed()) }</span>
+        </div>
+    };
+
+    let fault_panel = match *selected {
+        Some(b) => html! {
+            <div class="fault-panel" role="group" aria-label={format!("Backend {}", b + 1)}>
+                <span>{ format!("Backend #{} at t = {:.2} s:", b + 1, now.as_secs_f64()) }</span>
+                <button onclick={fault("down")}>{ "Kill" }</button>
+                <button onclick={fault("slow")}>{ format!("Slow ×{SLOW_FACTOR}") }</button>
+                <button onclick={fault("recover")}>{ "Recover" }</button>
+            </div>
+        },
+        None => {
+            html! { <p class="hint">{ "Choose a backend (click it, or Tab to it and press Enter) to kill, slow or recover it." }</p> }
+        }
+    };
+
+    let problems_banner = (!problems.is_empty()).then(|| html! {
+        <div class="problems" role="alert">
+            <p>{ "Some values in this link could not be used; their defaults are shown instead:" }</p>
+            <ul>{ for problems.iter().map(|p| html! { <li>{ p }</li> }) }</ul>
+        </div>
+    });
+
+    let look_for = preset.map(|p| {
+        html! {
+            <aside class="look-for" aria-label="What to look for">
+                <h2>{ "What to look for" }</h2>
+                <p>{ p.what_to_look_for }</p>
+            </aside>
+        }
+    });
+
+    let body = html! {
+        <>
+            { problems_banner }
+            { transport }
+            <div class="stage">
+                <div class={classes!("diagrams", (runs.len() > 1).then_some("compare"))}>{ for diagrams }</div>
+                { look_for }
+            </div>
+            { fault_panel }
+            <section class="charts" aria-label="Charts">{ charts }</section>
+        </>
+    };
+
+    if props.embedded {
+        let href = format!("#/sim/{}?{}", shared.name(), shared.encode());
+        return html! {
+            <main class="embed" id="main">
+                <header class="embed-header">
+                    <h1>{ title }</h1>
+                    <a href={href} target="_blank" rel="noopener">{ "Open in playground ↗" }</a>
+                </header>
+                { body }
+            </main>
+        };
+    }
+
+    html! {
+        <>
+            <Header />
+            <main class="page" id="main">
+                <p class="crumbs"><Link<Route> to={Route::Home}>{ "Experiments" }</Link<Route>>{ format!(" / {}", experiment.pattern().title()) }</p>
+                <h1>{ title }</h1>
+                if let Some(p) = preset { <p class="claim">{ format!("“{}”", p.mindmap_leaf) }</p> }
+                { body }
+                <details class="params" open=true>
+                    <summary>{ "Parameters" }</summary>
+                    <Controls specs={Pattern::LoadBalancing.specs()} settings={experiment.settings().clone()} on_change={on_param} error={(*field_error).clone()} />
+                </details>
+            </main>
+        </>
+    }
+}
+
+/// Headline numbers of one run.
+#[derive(Properties, PartialEq)]
+struct SummaryProps {
+    report: Report,
+}
+
+#[component]
+fn Summary(props: &SummaryProps) -> Html {
+    let r = &props.report;
+    let rows = [
+        ("arrived", r.arrived.to_string()),
+        ("completed", r.completed.to_string()),
+        ("rejected", r.rejected.to_string()),
+        ("failed", r.failed.to_string()),
+        ("timed out", r.timed_out.to_string()),
+        (
+            "p50 latency",
+            format!("{} ms", format_value(r.latency.p50 * 1000.0)),
+        ),
+        (
+            "p99 latency",
+            format!("{} ms", format_value(r.latency.p99 * 1000.0)),
+        ),
+        ("load imbalance", format_value(r.load_imbalance)),
+        ("broken sessions", r.broken_sessions.to_string()),
+    ];
+    html! {
+        <dl class="summary">
+            { for rows.iter().map(|(k, v)| html! { <div><dt>{ *k }</dt><dd>{ v }</dd></div> }) }
+        </dl>
+    }
+}
+
+fn ms(series: &[Option<f64>]) -> Vec<Option<f64>> {
+    series.iter().map(|v| v.map(|s| s * 1000.0)).collect()
+}
+
+fn some(series: &[f64]) -> Vec<Option<f64>> {
+    series.iter().copied().map(Some).collect()
+}

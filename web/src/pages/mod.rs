@@ -1,0 +1,5 @@
+//! One module per route.
+
+pub(crate) mod experiment;
+pub(crate) mod home;
+pub(crate) mod not_found;
