@@ -155,27 +155,22 @@ impl Default for Params {
     }
 }
 
-/// The names of [`Algorithm::ALL`], for the parameter table.
-const ALGORITHMS: [&str; Algorithm::ALL.len()] = {
-    let mut names = [""; Algorithm::ALL.len()];
-    let mut i = 0;
-    while i < names.len() {
-        names[i] = Algorithm::ALL[i].name();
-        i += 1;
-    }
-    names
-};
+/// The `name()` of each of a list of enum values, as a constant array: the
+/// parameter table's choices can then never disagree with the enums.
+macro_rules! names {
+    ($all:expr) => {{
+        let mut names = [""; $all.len()];
+        let mut i = 0;
+        while i < names.len() {
+            names[i] = $all[i].name();
+            i += 1;
+        }
+        names
+    }};
+}
 
-/// The names of [`Shape::ALL`], for the parameter table.
-const SHAPES: [&str; Shape::ALL.len()] = {
-    let mut names = [""; Shape::ALL.len()];
-    let mut i = 0;
-    while i < names.len() {
-        names[i] = Shape::ALL[i].name();
-        i += 1;
-    }
-    names
-};
+const ALGORITHMS: [&str; Algorithm::ALL.len()] = names!(Algorithm::ALL);
+const SHAPES: [&str; Shape::ALL.len()] = names!(Shape::ALL);
 
 const fn int(min: i64, max: i64) -> ParamKind {
     ParamKind::Int { min, max }
