@@ -1,0 +1,186 @@
+//! `cargo xtask bench`: how many events per second the kernel handles,
+//! against SimPy running the same M/M/1 queue.
+//!
+//! The kernel side is `crates/core/benches/kernel.rs`; it prints its
+//! parameters and its figures as `key=value` lines. The SimPy side is
+//! `crates/xtask/bench/mm1_simpy.py`, run in a virtualenv under `target/`
+//! with the parameters the kernel printed, so both simulate the same queue
+//! for the same simulated time and count events the same way (one per
+//! arrival, one per departure). The report shows both figures and their
+//! ratio against the target. Timing never fails the task: only something
+//! that could not run does.
+
+use crate::command::{self, cargo, program, workspace_root};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// SimPy release the comparison is pinned to.
+const SIMPY_VERSION: &str = "4.1.1";
+/// The speed-up over SimPy the kernel aims for.
+const TARGET_RATIO: f64 = 50.0;
+/// Fewer events than this and start-up costs distort the figures.
+const MIN_EVENTS: u64 = 1_000_000;
+/// Kernel parameters passed on to the SimPy script (`key` printed by the
+/// kernel benchmark, flag of the script).
+const SHARED_PARAMS: [(&str, &str); 6] = [
+    ("lambda", "--lambda"),
+    ("mu", "--mu"),
+    ("seed", "--seed"),
+    ("horizon_secs", "--horizon-secs"),
+    ("warmup_secs", "--warmup-secs"),
+    ("repeats", "--repeats"),
+];
+
+/// One side's measurement.
+struct Figures {
+    events: u64,
+    seconds: f64,
+    events_per_sec: f64,
+}
+
+/// Run both benchmarks and print the comparison.
+pub(crate) fn run() -> Result<(), String> {
+    println!("==> xtask bench: archsim kernel");
+    let kernel_out =
+        command::run_capturing(cargo().args(["bench", "-p", "archsim-core", "--bench", "kernel"]))?;
+    let params = fields_of_line(&kernel_out, "archsim-kernel mm1 params ")
+        .ok_or("the kernel benchmark printed no `archsim-kernel mm1 params` line")?;
+    let archsim = figures(&kernel_out, "archsim-kernel mm1 ")?;
+
+    println!("\n==> xtask bench: SimPy {SIMPY_VERSION}");
+    let python = simpy_python()?;
+    let script = workspace_root().join("crates/xtask/bench/mm1_simpy.py");
+    let mut simpy_run = program(&python);
+    simpy_run.arg(&script);
+    for (key, flag) in SHARED_PARAMS {
+        let value = params
+            .get(key)
+            .ok_or_else(|| format!("the kernel benchmark's parameters lack `{key}`"))?;
+        simpy_run.args([flag, value]);
+    }
+    simpy_run.args(["--min-events", &MIN_EVENTS.to_string()]);
+    let simpy_out = command::run_capturing(&mut simpy_run)?;
+    let simpy = figures(&simpy_out, "simpy mm1 ")?;
+
+    report(&params, &archsim, &simpy);
+    Ok(())
+}
+
+/// The virtualenv's python, with SimPy installed: creates the virtualenv
+/// and installs SimPy only if they are missing.
+fn simpy_python() -> Result<PathBuf, String> {
+    let venv = workspace_root().join("target").join("bench-venv");
+    let python = venv_python(&venv);
+    if python.exists() {
+        println!("bench: virtualenv {}: present, skipping", venv.display());
+    } else {
+        println!("bench: virtualenv {}: missing, creating", venv.display());
+        command::run(
+            program("python3")
+                .args(["-m", "venv", "--clear"])
+                .arg(&venv),
+        )
+        .map_err(|e| {
+            format!("could not create the virtualenv (is python3-venv installed?): {e}")
+        })?;
+    }
+    let has_simpy = || {
+        command::succeeds(program(&python).args([
+            "-c",
+            &format!("import sys, simpy; sys.exit(simpy.__version__ != '{SIMPY_VERSION}')"),
+        ]))
+    };
+    if has_simpy() {
+        println!("bench: simpy=={SIMPY_VERSION}: present, skipping");
+    } else {
+        println!("bench: simpy=={SIMPY_VERSION}: missing, installing");
+        command::run(program(&python).args([
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            &format!("simpy=={SIMPY_VERSION}"),
+        ]))?;
+        if !has_simpy() {
+            return Err(format!(
+                "simpy=={SIMPY_VERSION} is still not importable after installing it"
+            ));
+        }
+    }
+    Ok(python)
+}
+
+/// Where a virtualenv keeps its interpreter.
+fn venv_python(venv: &Path) -> PathBuf {
+    if cfg!(windows) {
+        venv.join("Scripts").join("python.exe")
+    } else {
+        venv.join("bin").join("python")
+    }
+}
+
+/// The `key=value` fields of the first line of `output` starting with `prefix`.
+fn fields_of_line<'a>(output: &'a str, prefix: &str) -> Option<BTreeMap<&'a str, &'a str>> {
+    let line = output.lines().find(|line| line.starts_with(prefix))?;
+    Some(
+        line.split_whitespace()
+            .filter_map(|word| word.split_once('='))
+            .collect(),
+    )
+}
+
+/// The figures from the `<prefix>events=… seconds=… events_per_sec=…` line.
+fn figures(output: &str, prefix: &str) -> Result<Figures, String> {
+    let line_prefix = format!("{prefix}events=");
+    let fields = fields_of_line(output, &line_prefix)
+        .ok_or_else(|| format!("no `{line_prefix}…` line in the benchmark's output"))?;
+    let field = |key: &str| -> Result<f64, String> {
+        let text = fields
+            .get(key)
+            .ok_or_else(|| format!("`{prefix}` line has no `{key}=`"))?;
+        text.parse()
+            .map_err(|_| format!("`{prefix}` line: `{key}={text}` is not a number"))
+    };
+    let figures = Figures {
+        events: field("events")? as u64,
+        seconds: field("seconds")?,
+        events_per_sec: field("events_per_sec")?,
+    };
+    if figures.events < MIN_EVENTS {
+        return Err(format!(
+            "`{prefix}` handled {} events, fewer than the {MIN_EVENTS} a fair measurement needs",
+            figures.events
+        ));
+    }
+    Ok(figures)
+}
+
+/// Print both measurements and the ratio against the target.
+fn report(params: &BTreeMap<&str, &str>, archsim: &Figures, simpy: &Figures) {
+    let param = |key: &str| params.get(key).copied().unwrap_or("?");
+    println!(
+        "\n==> xtask bench: report (M/M/1, lambda={}, mu={}, {} simulated seconds, seed {}, best of {})",
+        param("lambda"),
+        param("mu"),
+        param("horizon_secs"),
+        param("seed"),
+        param("repeats"),
+    );
+    let simpy_name = format!("SimPy {SIMPY_VERSION}");
+    for (name, f) in [("archsim kernel", archsim), (simpy_name.as_str(), simpy)] {
+        println!(
+            "  {name:<15} {:>9} events in {:>9.3} s = {:>12.0} events/s",
+            f.events, f.seconds, f.events_per_sec
+        );
+    }
+    let ratio = archsim.events_per_sec / simpy.events_per_sec;
+    let verdict = if ratio >= TARGET_RATIO {
+        "meets the target"
+    } else {
+        "BELOW the target (reported, not a failure)"
+    };
+    println!(
+        "  {:<15} {ratio:.1}x (archsim events/s / SimPy events/s); target: at least {TARGET_RATIO:.0}x: {verdict}",
+        "ratio"
+    );
+}
