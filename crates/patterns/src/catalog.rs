@@ -89,8 +89,8 @@ pub const PRESETS: &[Preset] = &[
         what_to_look_for: "Backend 2 dies at 20 s. Without health checks the balancer keeps \
             sending it a quarter of the traffic and every one of those requests fails until it \
             recovers at 40 s; with checks every second it is marked unhealthy after two failed \
-            checks, so failures last about two seconds — the detection delay — and it rejoins \
-            after two good checks.",
+            checks, so failures last only one to two seconds — the detection delay — and it \
+            rejoins after two good checks.",
         params: &[
             ("backends", "4"),
             ("arrival_rate", "240"),
@@ -168,7 +168,7 @@ pub const PRESETS: &[Preset] = &[
         what_to_look_for: "Clients and backends are spread over three regions 50 ms apart. Round \
             robin sends two requests in three to another region, so the median pays a cross-region \
             round trip; the region-aware balancer keeps each request at home unless the local \
-            backends are backed up, and the median drops to a few milliseconds.",
+            backends are backed up, and the median falls to little more than the service time.",
         params: &[
             ("backends", "6"),
             ("regions", "3"),

@@ -55,6 +55,9 @@ pub(crate) fn run() -> Result<(), String> {
 pub(crate) fn site() -> Result<(), String> {
     println!("==> xtask build: site (trunk build --release)");
     trunk_build()?;
+    // After Trunk, which replaces the whole output folder.
+    println!("==> xtask build: book (mdbook build book, into book/ of the site)");
+    command::run(program("mdbook").args(["build", "book"]))?;
     let dir = site_dir()?;
     let files = measure(&dir)?;
     report(&dir, &files)

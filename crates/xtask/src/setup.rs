@@ -12,7 +12,7 @@
 
 use crate::command::{self, cargo, program, workspace_root};
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// One thing the project needs, how to tell it is there and how to get it.
 struct Step {
@@ -109,9 +109,56 @@ const STEPS: &[Step] = &[
         name: "npm tools in tools/ (wasm-opt, the version Trunk.toml names)",
         needed_by: SITE,
         present: wasm_opt_present,
-        install: npm_ci,
+        install: || npm_ci("tools"),
+    },
+    Step {
+        name: "mdbook 0.5.4",
+        needed_by: SITE,
+        present: || {
+            Ok(command::stdout_of(program("mdbook").arg("--version"))
+                .is_some_and(|out| out.trim() == format!("mdbook v{MDBOOK_VERSION}")))
+        },
+        install: || {
+            command::run(cargo().args([
+                "install",
+                "--locked",
+                "mdbook",
+                "--version",
+                MDBOOK_VERSION,
+            ]))
+        },
+    },
+    Step {
+        name: "Chromium and ChromeDriver (Debian packages, for browser tests)",
+        needed_by: &[Task::Test],
+        present: || Ok(Path::new(CHROMIUM).is_file() && Path::new(CHROMEDRIVER).is_file()),
+        install: || {
+            command::run(program("apt-get").arg("update"))?;
+            command::run(program("apt-get").args(["install", "-y", "chromium", "chromium-driver"]))
+        },
+    },
+    Step {
+        name: "browser-test packages in tests/browser/ (playwright-core, axe-core)",
+        needed_by: &[Task::Test],
+        present: || {
+            Ok(workspace_root()
+                .join("tests/browser/node_modules/playwright-core")
+                .is_dir()
+                && workspace_root()
+                    .join("tests/browser/node_modules/axe-core")
+                    .is_dir())
+        },
+        install: || npm_ci("tests/browser"),
     },
 ];
+
+/// The mdbook release the book is written for (0.5 changed the book format
+/// preprocessors see).
+const MDBOOK_VERSION: &str = "0.5.4";
+/// Debian's Chromium: browser tests never download a browser.
+pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
+/// Debian's ChromeDriver, for wasm-bindgen-test.
+pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// Check every step (for `cargo xtask setup` and `test`).
 pub(crate) fn run() -> Result<(), String> {
@@ -194,16 +241,16 @@ fn wasm_opt_present() -> Result<bool, String> {
     )
 }
 
-/// `npm ci --prefix tools`: exactly what `tools/package-lock.json` pins.
-fn npm_ci() -> Result<(), String> {
-    let lock = workspace_root().join("tools").join("package-lock.json");
+/// `npm ci --prefix DIR`: exactly what `DIR/package-lock.json` pins.
+fn npm_ci(dir: &str) -> Result<(), String> {
+    let lock = workspace_root().join(dir).join("package-lock.json");
     if !lock.is_file() {
         return Err(format!(
-            "{} is missing: run `npm install --prefix tools` once and commit the lock file",
+            "{} is missing: run `npm install --prefix {dir}` once and commit the lock file",
             lock.display()
         ));
     }
-    command::run(program("npm").args(["ci", "--prefix", "tools"]))
+    command::run(program("npm").args(["ci", "--prefix", dir]))
         .map_err(|e| format!("{e} (are node and npm installed?)"))
 }
 

@@ -2,7 +2,7 @@
 //! stopping at the first stage that fails. One stage is `cargo xtask build`
 //! itself: the site must build and stay within its bundle budget.
 
-use crate::command::{self, cargo};
+use crate::command::{self, cargo, program, workspace_root};
 use crate::{build, setup};
 
 /// One check: a name for people and what runs it.
@@ -56,7 +56,65 @@ const STAGES: &[Stage] = &[
         name: "tests",
         action: Action::Cargo(&["test", "--workspace"]),
     },
+    Stage {
+        name: "web lints for wasm32",
+        action: Action::Cargo(&[
+            "clippy",
+            "-p",
+            "archsim-web",
+            "--all-targets",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    },
+    Stage {
+        name: "wasm tests in headless Chromium (wasm-bindgen-test)",
+        action: Action::Task(wasm_tests),
+    },
+    Stage {
+        name: "browser end-to-end tests against the built site",
+        action: Action::Task(browser_tests),
+    },
 ];
+
+/// The web crate's tests compiled to wasm and run in Debian's Chromium
+/// through ChromeDriver (`web/webdriver.json` holds the browser's flags).
+fn wasm_tests() -> Result<(), String> {
+    command::run(
+        cargo()
+            .args([
+                "test",
+                "-p",
+                "archsim-web",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            )
+            .env("CHROMEDRIVER", setup::CHROMEDRIVER)
+            .env(
+                "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+                workspace_root().join("web/webdriver.json"),
+            )
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "180"),
+    )
+}
+
+/// Playwright (from npm) driving Debian's Chromium through the site the
+/// build stage produced, served on loopback by the tests themselves.
+fn browser_tests() -> Result<(), String> {
+    command::run(
+        program("node")
+            .args(["--test", "tests/browser/"])
+            .env("ARCHSIM_SITE", build::site_dir()?)
+            .env("ARCHSIM_CHROMIUM", setup::CHROMIUM),
+    )
+}
 
 /// Set up, then run the stages; the error names the stage that failed.
 pub(crate) fn run() -> Result<(), String> {

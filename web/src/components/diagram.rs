@@ -150,7 +150,11 @@ pub(crate) fn Diagram(props: &Props) -> Html {
         } else {
             f64::from(view.queued) / f64::from(view.queue_capacity)
         };
+        // The visible labels sit beside the button, hidden from assistive
+        // technology: the button's accessible name already says all of it,
+        // and text inside it would have to match that name word for word.
         html! {
+            <>
             <g class={classes!("backend", state, belief, selected.then_some("selected"))}
                role="button" tabindex="0" aria-label={label} aria-pressed={selected.to_string()}
                {onclick} {onkeydown}>
@@ -164,11 +168,14 @@ pub(crate) fn Diagram(props: &Props) -> Html {
                 }) }
                 <rect class="queue-track" x={(BACKEND_X + 22.0).to_string()} y={(y + 1.0).to_string()} width={(BACKEND_W - 80.0).to_string()} height={(h / 2.0 - 4.0).max(2.0).to_string()} />
                 <rect class="queue" x={(BACKEND_X + 22.0).to_string()} y={(y + 1.0).to_string()} width={((BACKEND_W - 80.0) * queue_share).to_string()} height={(h / 2.0 - 4.0).max(2.0).to_string()} />
-                if !compact {
+            </g>
+            if !compact {
+                <g class="backend-label" aria-hidden="true" pointer-events="none">
                     <text class="name" x={(BACKEND_X + BACKEND_W - 54.0).to_string()} y={(y - 3.0).to_string()}>{ speed_label(b, view.speed) }</text>
                     <text class="state" x={(BACKEND_X + BACKEND_W - 54.0).to_string()} y={(y + 11.0).to_string()}>{ state }</text>
-                }
-            </g>
+                </g>
+            }
+            </>
         }
     });
 

@@ -17,7 +17,7 @@ use crate::route::Route;
 use archsim_core::SimTime;
 use archsim_patterns::load_balancing::Report;
 use archsim_patterns::{Pattern, Shared};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -47,12 +47,18 @@ pub(crate) fn ExperimentPage(props: &Props) -> Html {
     let query = use_location()
         .map(|l| l.query_str().trim_start_matches('?').to_owned())
         .unwrap_or_default();
-    // Decode once per experiment: afterwards the page writes the URL itself.
-    let decoded = use_memo(props.name.clone(), move |name| Shared::decode(name, &query));
+    // The page writes its own state into the address bar as it changes; only
+    // a link that arrives from outside (pasted, back/forward) starts afresh.
+    let source = use_mut_ref(|| query.clone());
+    if query != *source.borrow() && !LAST_WRITTEN.with(|w| *w.borrow() == query) {
+        *source.borrow_mut() = query;
+    }
+    let link = (props.name.clone(), source.borrow().clone());
+    let decoded = use_memo(link.clone(), |(name, query)| Shared::decode(name, query));
     match &*decoded {
         Err(e) => html! { <NotFound reason={AttrValue::from(e.to_string())} /> },
         Ok((shared, problems)) => html! {
-            <Playground key={props.name.to_string()} initial={Initial(Rc::new((shared.clone(), problems.clone())))} embedded={props.embedded} />
+            <Playground key={format!("{}?{}", link.0, link.1)} initial={Initial(Rc::new((shared.clone(), problems.clone())))} embedded={props.embedded} />
         },
     }
 }
@@ -83,10 +89,16 @@ fn prefers_reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
+thread_local! {
+    /// The query this page last wrote into the address bar.
+    static LAST_WRITTEN: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
 /// Write the experiment into the address bar without navigating.
 fn write_url(shared: &Shared, embedded: bool) {
     let route = if embedded { "embed" } else { "sim" };
     let query = shared.encode();
+    LAST_WRITTEN.with(|w| w.borrow_mut().clone_from(&query));
     let hash = if query.is_empty() {
         format!("#/{route}/{}", shared.name())
     } else {
@@ -102,9 +114,11 @@ fn report_height(last: &Cell<i32>) {
     let Some(window) = web_sys::window() else {
         return;
     };
+    // The body, not the document: the document is never shorter than the
+    // iframe showing it, so the widget could grow but never shrink.
     let Some(height) = window
         .document()
-        .and_then(|d| d.document_element())
+        .and_then(|d| d.body())
         .map(|e| e.scroll_height())
     else {
         return;
@@ -329,8 +343,9 @@ fn Playground(props: &PlaygroundProps) -> Html {
         Callback::from(move |_| {
             let Some(b) = *selected else { return };
             let at = live.borrow().as_ref().map_or(SimTime::ZERO, |l| l.now());
-            // Milliseconds are plenty, and keep the link readable.
-            let t = (at.as_secs_f64() * 1000.0).round() / 1000.0;
+            // Milliseconds are plenty and keep the link readable; rounding down
+            // keeps the fault at or before now, so it shows at once.
+            let t = (at.as_secs_f64() * 1000.0).floor() / 1000.0;
             let item = match action {
                 "slow" => format!("{t}:slow:{}:{SLOW_FACTOR}", b + 1),
                 other => format!("{t}:{other}:{}", b + 1),

@@ -1,0 +1,99 @@
+//! One chapter's markdown with its directives replaced, or every problem
+//! found in it.
+
+use crate::directive::{self, Directive};
+use crate::runs::Runs;
+use crate::{embed, preset};
+
+/// A directive that cannot be expanded.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Problem {
+    /// Its line in the chapter, from 1.
+    pub(crate) line: usize,
+    /// What is wrong, and what would be right.
+    pub(crate) message: String,
+}
+
+/// `text` with each `{{#sim}}` and `{{#figure}}` replaced. `playground` is
+/// the playground's `index.html` relative to this chapter's page.
+pub(crate) fn expand(
+    text: &str,
+    playground: &str,
+    runs: &mut Runs,
+) -> Result<String, Vec<Problem>> {
+    let mut out = String::with_capacity(text.len());
+    let mut problems = Vec::new();
+    let mut copied = 0;
+    let mut first_experiment = true;
+    for found in directive::find(text) {
+        let source = &text[found.span.clone()];
+        let expanded = found.directive.and_then(|d| match d {
+            Directive::Sim { preset } => preset::find(&preset)
+                .map(|p| {
+                    let html = embed::experiment(p, playground, first_experiment);
+                    first_experiment = false;
+                    html
+                })
+                .map_err(|e| format!("`{source}`: {e}")),
+            Directive::Figure(query) => query.render(runs).map_err(|e| format!("`{source}`: {e}")),
+        });
+        match expanded {
+            Ok(html) => {
+                out.push_str(&text[copied..found.span.start]);
+                out.push_str(&html);
+            }
+            Err(message) => problems.push(Problem {
+                line: found.line,
+                message,
+            }),
+        }
+        copied = found.span.end;
+    }
+    out.push_str(&text[copied..]);
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directives_are_replaced_and_the_rest_is_kept() {
+        let text = "# LB\n\n{{#sim lb-distribute}}\n\nEven: imbalance {{#figure lb-distribute load_imbalance}}.\n\n{{#sim lb-overload}}\n\\{{#sim x}}\n";
+        let mut runs = Runs::default();
+        let out = expand(text, "../index.html", &mut runs).unwrap();
+        assert!(out.starts_with("# LB\n\n\n<script>"), "{out}");
+        assert_eq!(out.matches("<script>").count(), 1);
+        assert_eq!(out.matches("<iframe").count(), 2);
+        assert!(out.contains(
+            "Even: imbalance <span class=\"archsim-figure\" \
+             title=\"archsim run lb-distribute: load_imbalance\">1.00</span>.\n"
+        ));
+        assert!(out.ends_with("</figure>\n\n\n\\{{#sim x}}\n"), "{out}");
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_line() {
+        let text = "{{#sim lb-overlaod}}\nok {{#figure lb-overload backends=0 rejected}}\n\
+                    {{#figure lb-overload latency.p98}} {{#sim}}\n";
+        let problems = expand(text, "../index.html", &mut Runs::default()).unwrap_err();
+        let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [1, 2, 3, 3]);
+        assert!(problems[0].message.starts_with(
+            "`{{#sim lb-overlaod}}`: unknown preset `lb-overlaod`; the presets are lb-distribute,"
+        ));
+        assert_eq!(
+            problems[1].message,
+            "`{{#figure lb-overload backends=0 rejected}}`: backends=0 is not allowed: \
+             backends must be a whole number from 1 to 100"
+        );
+        assert!(problems[2].message.starts_with(
+            "`{{#figure lb-overload latency.p98}}`: no metric `latency.p98`: `latency` has no `p98`; metrics are arrived,"
+        ));
+        assert!(problems[3].message.contains("takes one preset id"));
+    }
+}

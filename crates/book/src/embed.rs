@@ -1,0 +1,98 @@
+//! `{{#sim …}}`: a live experiment in the page.
+//!
+//! The playground's embed route (`index.html#/embed/PRESET`) in an
+//! `<iframe>`, with a caption: the preset's title, what to look for, and a
+//! link that opens the full playground. The widget reports its height with
+//! `postMessage({type: "archsim:height", height})`; a small script, written
+//! once per page, resizes the iframe that sent it.
+
+use crate::html::escape;
+use archsim_patterns::Preset;
+
+/// Height of an iframe before the widget reports its own, in CSS pixels.
+/// The widget reports its document's scroll height, which is never less
+/// than the iframe's own height, so an iframe can grow to fit but not
+/// shrink: start below the height of any widget. The iframe does not
+/// scroll: a scrollbar would narrow the widget, change its height and leave
+/// the report stale.
+const INITIAL_HEIGHT: u32 = 600;
+
+/// Listens for the widgets' height reports and resizes the iframe that sent
+/// each. Safe to include more than once (the print page holds every chapter).
+const RESIZE_SCRIPT: &str = r#"<script>
+(function () {
+  if (window.archsimEmbedsResize) return;
+  window.archsimEmbedsResize = true;
+  window.addEventListener("message", function (event) {
+    var data = event.data;
+    if (!data || data.type !== "archsim:height" || typeof data.height !== "number") return;
+    var frames = document.querySelectorAll("iframe.archsim-embed");
+    for (var i = 0; i < frames.length; i++) {
+      if (frames[i].contentWindow === event.source) {
+        frames[i].style.height = Math.max(160, Math.min(6000, Math.ceil(data.height))) + "px";
+      }
+    }
+  });
+})();
+</script>"#;
+
+/// The HTML that replaces `{{#sim}}`: a block, with blank lines around it.
+/// `playground` is the playground's `index.html`, relative to the page;
+/// `with_script` is true for the first experiment of a page.
+pub(crate) fn experiment(preset: &Preset, playground: &str, with_script: bool) -> String {
+    let id = preset.id;
+    let title = escape(preset.title);
+    let mut html = String::from("\n");
+    if with_script {
+        html.push_str(RESIZE_SCRIPT);
+        html.push_str("\n\n");
+    }
+    html.push_str(&format!(
+        "<figure class=\"archsim-experiment\" id=\"experiment-{id}\">\n\
+         <iframe class=\"archsim-embed\" src=\"{playground}#/embed/{id}\" \
+         title=\"Live experiment: {title}\" loading=\"lazy\" scrolling=\"no\" \
+         style=\"width: 100%; height: {INITIAL_HEIGHT}px;\"></iframe>\n\
+         <figcaption><strong>{title}.</strong> {look_for} \
+         <a href=\"{playground}#/sim/{id}\">Open in the playground</a></figcaption>\n\
+         </figure>\n\n",
+        look_for = escape(preset.what_to_look_for),
+    ));
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use archsim_patterns::catalog;
+
+    #[test]
+    fn an_experiment_is_an_iframe_on_the_embed_route_with_a_caption() {
+        let preset = catalog::find("lb-overload").unwrap();
+        let html = experiment(preset, "../index.html", false);
+        assert!(html.contains(
+            "<iframe class=\"archsim-embed\" src=\"../index.html#/embed/lb-overload\" \
+             title=\"Live experiment: One server versus a balanced fleet\" loading=\"lazy\""
+        ));
+        assert!(
+            html.contains("<a href=\"../index.html#/sim/lb-overload\">Open in the playground</a>")
+        );
+        assert!(html.contains(
+            "<strong>One server versus a balanced fleet.</strong> Three hundred requests"
+        ));
+        assert!(!html.contains("<script>"));
+        // An HTML block in markdown ends at a blank line: none inside.
+        let block = html.trim();
+        assert!(!block.contains("\n\n"), "{block}");
+        assert!(html.starts_with('\n') && html.ends_with("\n\n"));
+    }
+
+    #[test]
+    fn the_first_experiment_of_a_page_brings_the_resize_script() {
+        let preset = catalog::find("lb-distribute").unwrap();
+        let html = experiment(preset, "../../index.html", true);
+        let script = html.find("<script>").unwrap();
+        assert!(script < html.find("<figure").unwrap());
+        assert!(html.contains("\"archsim:height\""));
+        assert!(html.contains("src=\"../../index.html#/embed/lb-distribute\""));
+    }
+}

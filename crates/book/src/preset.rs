@@ -1,0 +1,31 @@
+//! Presets by id, with a message that names the valid ones.
+
+use archsim_patterns::{Preset, catalog};
+
+/// The preset called `id`, or a message listing every preset id.
+pub(crate) fn find(id: &str) -> Result<&'static Preset, String> {
+    catalog::find(id).ok_or_else(|| {
+        let ids: Vec<&str> = catalog::PRESETS.iter().map(|p| p.id).collect();
+        format!("unknown preset `{id}`; the presets are {}", ids.join(", "))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_ids_list_the_known_ones() {
+        assert_eq!(find("lb-overload").unwrap().id, "lb-overload");
+        let message = find("lb-overlaod").unwrap_err();
+        assert!(
+            message.starts_with(
+                "unknown preset `lb-overlaod`; the presets are lb-distribute, lb-overload,"
+            ),
+            "{message}"
+        );
+        for p in catalog::PRESETS {
+            assert!(message.contains(p.id), "{message}");
+        }
+    }
+}

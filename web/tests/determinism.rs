@@ -1,0 +1,166 @@
+//! Native and wasm runs of the same experiment are bit-identical.
+//!
+//! This one file is compiled twice: natively by `cargo test -p archsim-web`
+//! and for `wasm32-unknown-unknown`, where wasm-bindgen-test-runner runs it
+//! in headless Chromium. Both builds check the same pinned digests, so when
+//! both pass, the two platforms produced the very same report, byte for
+//! byte — including the floating-point latency percentiles, EWMAs and
+//! log-normal service times, where a platform's `ln`/`exp` could differ by an
+//! ulp.
+//!
+//! A digest is a 64-bit FNV-1a of `serde_json::to_string(&report)`. If a
+//! model change moves the numbers on purpose, run this natively, and copy
+//! the new digests the failure prints into [`CASES`]; the wasm run must then
+//! agree without being touched.
+
+use archsim_core::SimTime;
+use archsim_patterns::Shared;
+use archsim_patterns::load_balancing::{self as lb, Report};
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+/// One pinned run: a link (preset and query) and its report's digest.
+struct Case {
+    preset: &'static str,
+    query: &'static str,
+    digest: u64,
+}
+
+/// The pinned runs. Each exercises different arithmetic: health checks and
+/// a fault schedule; log-normal services with peak-EWMA scoring on an uneven
+/// fleet; random choice with round trips across regions.
+const CASES: &[Case] = &[
+    Case {
+        preset: "lb-health-checks",
+        query: "seed=5",
+        digest: 0x70f6_116b_c242_761d,
+    },
+    Case {
+        preset: "lb-server-load",
+        query: "algorithm=peak_ewma&duration=30&warmup=5",
+        digest: 0x078c_e1b6_76c4_918e,
+    },
+    Case {
+        preset: "lb-geography",
+        query: "algorithm=random&seed=77&duration=20&warmup=2",
+        digest: 0xc0de_44d0_a051_a1f8,
+    },
+];
+
+/// 64-bit FNV-1a.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The link's parameters and seed, exactly as the playground decodes them.
+fn decode(case: &Case) -> (lb::Params, u64) {
+    let (shared, problems) =
+        Shared::decode(case.preset, case.query).unwrap_or_else(|e| panic!("{}: {e}", case.preset));
+    assert!(
+        problems.is_empty(),
+        "{}?{}: {problems:?}",
+        case.preset,
+        case.query
+    );
+    let params = shared
+        .experiment
+        .settings()
+        .build()
+        .unwrap_or_else(|e| panic!("{}: {e}", case.preset));
+    (params, shared.experiment.seed())
+}
+
+fn digest(report: &Report) -> (u64, String) {
+    let json = serde_json::to_string(report).expect("a report serialises");
+    (fnv1a(json.as_bytes()), json)
+}
+
+/// Run every case to its end, as the CLI does, and compare with the pins.
+fn check_pinned_digests() {
+    let mut wrong = Vec::new();
+    for case in CASES {
+        let (params, seed) = decode(case);
+        let report = lb::run(&params, seed, &mut |_| {}).expect("valid params run");
+        assert!(
+            report.arrived > 1_000,
+            "{}: too small a run to prove much",
+            case.preset
+        );
+        let (got, json) = digest(&report);
+        if got != case.digest {
+            wrong.push(format!(
+                "{}?{}: digest {got:#018x}, pinned {:#018x} (arrived {}, completed {}, {} bytes of JSON, starting {})",
+                case.preset,
+                case.query,
+                case.digest,
+                report.arrived,
+                report.completed,
+                json.len(),
+                &json[..json.len().min(160)],
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "on {}: reports differ from the pinned digests:\n{}",
+        std::env::consts::ARCH,
+        wrong.join("\n")
+    );
+}
+
+/// The playground advances a run in frame-sized slices (and one event at a
+/// time with Step): the report at the end must not depend on the slicing.
+fn check_slices_do_not_matter() {
+    let case = &CASES[0];
+    let (params, seed) = decode(case);
+    let end = SimTime::from_secs_f64(params.duration);
+    let whole = lb::run(&params, seed, &mut |_| {}).expect("runs");
+
+    let mut sim = lb::simulation(&params, seed).expect("builds");
+    // A few single steps, then 60 frames a second at 10× speed.
+    for _ in 0..25 {
+        sim.step();
+    }
+    let frame = SimTime::from_micros(1_000_000 / 6);
+    let mut t = sim.now();
+    while t < end {
+        t = (t + frame).min(end);
+        sim.run_until(t);
+    }
+    assert_eq!(
+        digest(&Report::of(&sim)).0,
+        digest(&whole).0,
+        "slicing the run changed its report"
+    );
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    #[test]
+    fn reports_match_the_pinned_digests() {
+        super::check_pinned_digests();
+    }
+
+    #[test]
+    fn slices_do_not_matter() {
+        super::check_slices_do_not_matter();
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod wasm {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn reports_match_the_pinned_digests() {
+        super::check_pinned_digests();
+    }
+
+    #[wasm_bindgen_test]
+    fn slices_do_not_matter() {
+        super::check_slices_do_not_matter();
+    }
+}
