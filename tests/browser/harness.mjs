@@ -152,7 +152,13 @@ export async function openPage(browser, options = {}) {
     }
   });
   page.on('pageerror', (e) => errors.push(`uncaught at ${page.url()}: ${e.stack ?? e}`));
-  page.on('requestfailed', (r) => record(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  page.on('requestfailed', (r) => {
+    // Leaving a page cancels what it was still loading (its icon, say):
+    // that is the browser tidying up, not a failure of the site.
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') {
+      record(`request failed: ${r.url()} (${r.failure()?.errorText})`);
+    }
+  });
   page.on('response', (r) => {
     if (r.status() >= 400) record(`HTTP ${r.status()} for ${r.url()}`);
   });

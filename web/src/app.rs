@@ -24,7 +24,7 @@ pub(crate) fn App() -> Html {
     }
 }
 
-/// The site header: name and home link.
+/// The site header: name, home link, the book.
 #[component]
 pub(crate) fn Header() -> Html {
     html! {
@@ -32,6 +32,7 @@ pub(crate) fn Header() -> Html {
             <Link<Route> to={Route::Home} classes="brand">{ "archsim" }</Link<Route>>
             <nav aria-label="Site">
                 <Link<Route> to={Route::Home}>{ "Experiments" }</Link<Route>>
+                <a href="book/index.html">{ "Book" }</a>
             </nav>
         </header>
     }
