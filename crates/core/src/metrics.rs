@@ -59,6 +59,9 @@ pub struct Metrics {
     counters: Vec<Counter>,
     histograms: Vec<Durations>,
     gauges: Vec<Gauge>,
+    /// The bucket recorded into last, as `(index, start, end)` in µs: time
+    /// only moves forward, so most records skip a division.
+    current: (usize, u64, u64),
 }
 
 impl Metrics {
@@ -78,6 +81,7 @@ impl Metrics {
             counters: Vec::new(),
             histograms: Vec::new(),
             gauges: Vec::new(),
+            current: (0, 0, bucket.as_micros()),
         }
     }
 
@@ -93,6 +97,20 @@ impl Metrics {
 
     fn bucket_of(&self, t: SimTime) -> usize {
         (t.as_micros() / self.bucket.as_micros()) as usize
+    }
+
+    /// [`Metrics::bucket_of`] for recording, remembering the answer.
+    fn bucket_for_record(&mut self, now: SimTime) -> usize {
+        let (index, start, end) = self.current;
+        let t = now.as_micros();
+        if (start..end).contains(&t) {
+            return index;
+        }
+        let width = self.bucket.as_micros();
+        let index = (t / width) as usize;
+        let start = index as u64 * width;
+        self.current = (index, start, start.saturating_add(width));
+        index
     }
 
     /// How many buckets the time series have at `now`: the partial bucket
@@ -137,7 +155,7 @@ impl Metrics {
 
     /// Add `n` to a counter at time `now`.
     pub fn count(&mut self, now: SimTime, id: CounterId, n: u64) {
-        let b = self.bucket_of(now);
+        let b = self.bucket_for_record(now);
         let measuring = now >= self.warmup;
         let c = &mut self.counters[id.0];
         c.total += n;
@@ -152,7 +170,7 @@ impl Metrics {
 
     /// Record one duration observed at time `now`.
     pub fn observe(&mut self, now: SimTime, id: HistogramId, value: SimTime) {
-        let b = self.bucket_of(now);
+        let b = self.bucket_for_record(now);
         let measuring = now >= self.warmup;
         let h = &mut self.histograms[id.0];
         if measuring {

@@ -9,14 +9,21 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 struct Scheduled<E> {
-    time: SimTime,
-    seq: u64,
+    /// `time` in the high 64 bits, `seq` in the low: one comparison orders
+    /// by time, then by insertion.
+    key: u128,
     event: E,
+}
+
+impl<E> Scheduled<E> {
+    fn time(&self) -> SimTime {
+        SimTime::from_micros((self.key >> 64) as u64)
+    }
 }
 
 impl<E> PartialEq for Scheduled<E> {
     fn eq(&self, other: &Self) -> bool {
-        (self.time, self.seq) == (other.time, other.seq)
+        self.key == other.key
     }
 }
 impl<E> Eq for Scheduled<E> {}
@@ -28,7 +35,7 @@ impl<E> PartialOrd for Scheduled<E> {
 impl<E> Ord for Scheduled<E> {
     // Reversed: `BinaryHeap` is a max-heap and we want the earliest event.
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -52,17 +59,18 @@ impl<E> EventQueue<E> {
     pub fn push(&mut self, time: SimTime, event: E) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Scheduled { time, seq, event });
+        let key = (u128::from(time.as_micros()) << 64) | u128::from(seq);
+        self.heap.push(Scheduled { key, event });
     }
 
     /// When the next event is due, if there is one.
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.peek().map(|s| s.time)
+        self.heap.peek().map(Scheduled::time)
     }
 
     /// Remove and return the next event.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        self.heap.pop().map(|s| (s.time, s.event))
+        self.heap.pop().map(|s| (s.time(), s.event))
     }
 
     /// Number of pending events.
