@@ -95,11 +95,8 @@ impl Metrics {
         self.bucket
     }
 
-    fn bucket_of(&self, t: SimTime) -> usize {
-        (t.as_micros() / self.bucket.as_micros()) as usize
-    }
-
-    /// [`Metrics::bucket_of`] for recording, remembering the answer.
+    /// The chart bucket `now` falls in, for recording: remembered, since
+    /// time only moves forward and most records land in the same bucket.
     fn bucket_for_record(&mut self, now: SimTime) -> usize {
         let (index, start, end) = self.current;
         let t = now.as_micros();
