@@ -145,14 +145,10 @@ fn Playground(props: &PlaygroundProps) -> Html {
     let speed = use_state(|| 1.0f64);
     let selected = use_state(|| None::<u32>);
     let field_error = use_state(|| None::<(String, String)>);
-    let live = use_mut_ref(|| {
-        let mut live = Live::new(initial_shared, initial_shared.compare);
-        if let (Ok(l), Some(t)) = (&mut live, initial_shared.time) {
-            // A shared link may point deep into a run: catch up in slices.
-            while !l.run_toward(SimTime::from_secs_f64(t), u64::MAX / 2) {}
-        }
-        live
-    });
+    let live = use_mut_ref(|| Live::new(initial_shared, initial_shared.compare));
+    // A link may point deep into a run: the frames catch up to it in slices,
+    // so the page stays responsive however long the run.
+    let catch_up = use_mut_ref(|| initial_shared.time.map(SimTime::from_secs_f64));
     let reports = use_mut_ref(Vec::<Report>::new);
     let last_chart = use_mut_ref(|| 0.0f64);
     let frame = use_force_update();
@@ -174,52 +170,65 @@ fn Playground(props: &PlaygroundProps) -> Html {
 
     // Rebuild the simulations for new settings, resuming at `at`.
     let rebuild = {
-        let (live, shared_state, refresh) = (live.clone(), shared.clone(), refresh_reports.clone());
+        let (live, shared_state, refresh, catch_up) = (
+            live.clone(),
+            shared.clone(),
+            refresh_reports.clone(),
+            catch_up.clone(),
+        );
         let embedded = props.embedded;
         Rc::new(move |next: Shared, at: SimTime| {
-            let mut built = Live::new(&next, next.compare);
-            if let Ok(l) = &mut built {
-                while !l.run_toward(at, u64::MAX / 2) {}
-            }
-            *live.borrow_mut() = built;
+            *live.borrow_mut() = Live::new(&next, next.compare);
+            *catch_up.borrow_mut() = (at > SimTime::ZERO).then_some(at);
             refresh();
             write_url(&next, embedded);
             shared_state.set(next);
         })
     };
 
-    // The animation loop, alive while playing.
+    // The animation loop, alive while playing or catching up.
     let on_frame = {
-        let (live, playing, frame, refresh, last_chart) = (
+        let (live, playing, frame, refresh, last_chart, catch_up) = (
             live.clone(),
             playing.clone(),
             frame.clone(),
             refresh_reports.clone(),
             last_chart.clone(),
+            catch_up.clone(),
         );
         let speed = *speed;
         Callback::from(move |dt_ms: f64| {
+            let target = *catch_up.borrow();
+            let mut caught_up = false;
             let finished = match &mut *live.borrow_mut() {
                 Ok(l) => {
-                    let target = l.now() + SimTime::from_secs_f64(dt_ms / 1000.0 * speed);
-                    l.run_toward(target, FRAME_BUDGET);
+                    if let Some(target) = target {
+                        caught_up = l.run_toward(target, FRAME_BUDGET);
+                        if caught_up {
+                            *catch_up.borrow_mut() = None;
+                        }
+                    } else if *playing {
+                        let to = l.now() + SimTime::from_secs_f64(dt_ms / 1000.0 * speed);
+                        l.run_toward(to, FRAME_BUDGET);
+                    }
                     l.finished()
                 }
                 Err(_) => true,
             };
             let mut since_chart = last_chart.borrow_mut();
             *since_chart += dt_ms;
-            if *since_chart >= CHART_REFRESH_MS || finished {
+            if *since_chart >= CHART_REFRESH_MS || finished || caught_up {
                 *since_chart = 0.0;
                 refresh();
             }
             frame.force_update();
-            if finished {
+            if finished && *playing {
                 playing.set(false);
             }
         })
     };
-    use_animation_frame(*playing, on_frame);
+    let catching_up = *catch_up.borrow();
+    use_animation_frame(*playing || catching_up.is_some(), on_frame);
 
     // Embedded: keep the parent's iframe the right height.
     {
@@ -431,7 +440,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
             <button class="primary" onclick={on_play} disabled={live_ok.finished()} aria-pressed={playing.to_string()}>
                 { if *playing { "Pause" } else { "Play" } }
             </button>
-            <button onclick={on_step} disabled={live_ok.finished()}>{ "Step" }</button>
+            <button onclick={on_step} disabled={live_ok.finished() || catching_up.is_some()}>{ "Step" }</button>
             <label>{ "Speed " }
                 <select onchange={on_speed} aria-label="Speed">
                     { for SPEEDS.iter().map(|s| html! { <option value={s.to_string()} selected={*s == *speed}>{ format!("{s}×") }</option> }) }
@@ -442,7 +451,12 @@ fn Playground(props: &PlaygroundProps) -> Html {
             if can_compare {
                 <button onclick={on_compare} aria-pressed={shared.compare.to_string()}>{ if shared.compare { "Single run" } else { "Compare variants" } }</button>
             }
-            <output class="clock" aria-live="off">{ format!("t = {:.2} s of {}", now.as_secs_f64(), format_value(x_max)) }</output>
+            <output class="clock" aria-live="off">{
+                match catching_up {
+                    Some(target) => format!("catching up: {:.0}% of the way to {:.2} s", 100.0 * now.as_secs_f64() / target.as_secs_f64().max(f64::EPSILON), target.as_secs_f64()),
+                    None => format!("t = {:.2} s of {}", now.as_secs_f64(), format_value(x_max)),
+                }
+            }</output>
             <span class="seed">{ format!("seed {}", experiment.seed()) }</span>
         </div>
     };
