@@ -7,10 +7,14 @@
 //! with the parameters the kernel printed, so both simulate the same queue
 //! for the same simulated time and count events the same way (one per
 //! arrival, one per departure). The report shows both figures and their
-//! ratio against the target. Timing never fails the task: only something
-//! that could not run does.
+//! ratio against the target. Then it builds the site and measures the
+//! playground in headless Chromium: milliseconds of main-thread work per
+//! animation frame on the load-balancing page (`tests/browser/frame-bench.mjs`).
+//! Timing never fails the task: only something that could not run does.
 
+use crate::build;
 use crate::command::{self, cargo, program, workspace_root};
+use crate::setup::{self, Task};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -63,7 +67,16 @@ pub(crate) fn run() -> Result<(), String> {
     let simpy = figures(&simpy_out, "simpy mm1 ")?;
 
     report(&params, &archsim, &simpy);
-    Ok(())
+
+    println!("\n==> xtask bench: the playground in headless Chromium");
+    setup::run_for(Task::Bench)?;
+    build::site()?;
+    command::run(
+        program("node")
+            .arg("tests/browser/frame-bench.mjs")
+            .env("ARCHSIM_SITE", build::site_dir()?)
+            .env("ARCHSIM_CHROMIUM", setup::CHROMIUM),
+    )
 }
 
 /// The virtualenv's python, with SimPy installed: creates the virtualenv

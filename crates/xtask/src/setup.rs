@@ -33,6 +33,7 @@ pub(crate) enum Task {
     Test,
     Build,
     Serve,
+    Bench,
 }
 
 impl Task {
@@ -41,6 +42,7 @@ impl Task {
             Task::Test => "test",
             Task::Build => "build",
             Task::Serve => "serve",
+            Task::Bench => "bench",
         }
     }
 }
@@ -53,7 +55,9 @@ const TRUNK_LINE: &str = "0.21";
 /// The version requirement `cargo install` is given for Trunk.
 const TRUNK_REQUIREMENT: &str = "~0.21";
 /// Everything that builds the site (and `test` builds it).
-const SITE: &[Task] = &[Task::Test, Task::Build, Task::Serve];
+const SITE: &[Task] = &[Task::Test, Task::Build, Task::Serve, Task::Bench];
+/// Tasks that drive a browser.
+const BROWSER: &[Task] = &[Task::Test, Task::Bench];
 
 /// Everything set-up checks, in order.
 const STEPS: &[Step] = &[
@@ -130,7 +134,7 @@ const STEPS: &[Step] = &[
     },
     Step {
         name: "Chromium and ChromeDriver (Debian packages, for browser tests)",
-        needed_by: &[Task::Test],
+        needed_by: BROWSER,
         present: || Ok(Path::new(CHROMIUM).is_file() && Path::new(CHROMEDRIVER).is_file()),
         install: || {
             command::run(program("apt-get").arg("update"))?;
@@ -139,7 +143,7 @@ const STEPS: &[Step] = &[
     },
     Step {
         name: "browser-test packages in tests/browser/ (playwright-core, axe-core)",
-        needed_by: &[Task::Test],
+        needed_by: BROWSER,
         present: || {
             Ok(workspace_root()
                 .join("tests/browser/node_modules/playwright-core")

@@ -149,7 +149,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
     // A link may point deep into a run: the frames catch up to it in slices,
     // so the page stays responsive however long the run.
     let catch_up = use_mut_ref(|| initial_shared.time.map(SimTime::from_secs_f64));
-    let reports = use_mut_ref(Vec::<Report>::new);
+    let reports = use_mut_ref(|| Measured(Rc::default()));
     let last_chart = use_mut_ref(|| 0.0f64);
     let frame = use_force_update();
     let reduced_motion = use_memo((), |()| prefers_reduced_motion());
@@ -160,11 +160,12 @@ fn Playground(props: &PlaygroundProps) -> Html {
         let (live, reports) = (live.clone(), reports.clone());
         move || {
             if let Ok(l) = &*live.borrow() {
-                *reports.borrow_mut() = l.runs().iter().map(|r| r.report()).collect();
+                *reports.borrow_mut() =
+                    Measured(Rc::new(l.runs().iter().map(|r| r.report()).collect()));
             }
         }
     };
-    if reports.borrow().is_empty() {
+    if reports.borrow().0.is_empty() {
         refresh_reports();
     }
 
@@ -373,7 +374,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
         })
     };
 
-    let reports = reports.borrow();
+    let measured = reports.borrow().clone();
     let runs = live_ok.runs();
     let animate = !*reduced_motion;
     let diagrams = runs.iter().enumerate().map(|(i, run)| {
@@ -386,53 +387,14 @@ fn Playground(props: &PlaygroundProps) -> Html {
             <div class="variant">
                 if !run.label.is_empty() { <h3>{ &run.label }</h3> }
                 <Diagram snapshot={run.snapshot()} selected={*selected} on_select={on_select.clone()} {animate} label={label} />
-                if let Some(r) = reports.get(i) { <Summary report={r.clone()} /> }
+                <Summary measured={measured.clone()} index={i} />
             </div>
         }
     });
-
+    let labels: Vec<String> = runs.iter().map(|r| r.label.clone()).collect();
+    let charts =
+        html! { <Charts measured={measured.clone()} {labels} x_max={end.as_secs_f64()} /> };
     let x_max = end.as_secs_f64();
-    let time = reports
-        .first()
-        .map(|r| r.series.time.clone())
-        .unwrap_or_default();
-    let charts = if runs.len() > 1 {
-        let per_variant = |f: &dyn Fn(&Report) -> Vec<Option<f64>>| -> Vec<Line> {
-            runs.iter()
-                .zip(reports.iter())
-                .map(|(run, r)| Line {
-                    label: run.label.clone(),
-                    points: f(r),
-                })
-                .collect()
-        };
-        html! {
-            <>
-                <Chart title="99th-percentile latency" unit="ms" time={time.clone()} {x_max} lines={per_variant(&|r| ms(&r.series.p99))} />
-                <Chart title="Throughput" unit="req/s" time={time.clone()} {x_max} lines={per_variant(&|r| some(&r.series.throughput))} />
-                <Chart title="Errors" unit="req/s" time={time.clone()} {x_max} lines={per_variant(&|r| some(&r.series.errors))} />
-            </>
-        }
-    } else if let Some(r) = reports.first() {
-        html! {
-            <>
-                <Chart title="Latency" unit="ms" time={time.clone()} {x_max} lines={vec![
-                    Line { label: "p50".into(), points: ms(&r.series.p50) },
-                    Line { label: "p95".into(), points: ms(&r.series.p95) },
-                    Line { label: "p99".into(), points: ms(&r.series.p99) },
-                ]} />
-                <Chart title="Throughput and errors" unit="req/s" time={time.clone()} {x_max} lines={vec![
-                    Line { label: "completed".into(), points: some(&r.series.throughput) },
-                    Line { label: "rejected, failed or timed out".into(), points: some(&r.series.errors) },
-                ]} />
-                <Chart title="Load per backend" unit="requests" time={time.clone()} {x_max} lines={
-                    r.series.backend_load.iter().enumerate().map(|(b, s)| Line { label: format!("#{}", b + 1), points: some(s) }).collect::<Vec<_>>()
-                } />
-            </>
-        }
-    } else {
-        Html::default()
-    };
 
     let can_compare = shared.vary.is_some();
     let transport = html! {
@@ -534,15 +496,31 @@ fn Playground(props: &PlaygroundProps) -> Html {
     }
 }
 
-/// Headline numbers of one run.
-#[derive(Properties, PartialEq)]
-struct SummaryProps {
-    report: Report,
+/// The latest reports of every run, compared by identity: a new set is made
+/// only when the charts refresh, so the components that show them skip the
+/// frames in between.
+#[derive(Clone)]
+struct Measured(Rc<Vec<Report>>);
+
+impl PartialEq for Measured {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
 }
 
+#[derive(Properties, PartialEq)]
+struct SummaryProps {
+    measured: Measured,
+    /// Which run.
+    index: usize,
+}
+
+/// Headline numbers of one run.
 #[component]
 fn Summary(props: &SummaryProps) -> Html {
-    let r = &props.report;
+    let Some(r) = props.measured.0.get(props.index) else {
+        return Html::default();
+    };
     let rows = [
         ("arrived", r.arrived.to_string()),
         ("completed", r.completed.to_string()),
@@ -564,6 +542,64 @@ fn Summary(props: &SummaryProps) -> Html {
         <dl class="summary">
             { for rows.iter().map(|(k, v)| html! { <div><dt>{ *k }</dt><dd>{ v }</dd></div> }) }
         </dl>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ChartsProps {
+    measured: Measured,
+    /// `key=value` of each run when comparing, else one empty label.
+    labels: Vec<String>,
+    /// End of the run, seconds.
+    x_max: f64,
+}
+
+/// The live charts: one run's latency percentiles, throughput and errors and
+/// per-backend load; or, when comparing, one line per variant.
+#[component]
+fn Charts(props: &ChartsProps) -> Html {
+    let reports = &props.measured.0;
+    let x_max = props.x_max;
+    let Some(first) = reports.first() else {
+        return Html::default();
+    };
+    let time = first.series.time.clone();
+    if reports.len() > 1 {
+        let per_variant = |f: &dyn Fn(&Report) -> Vec<Option<f64>>| -> Vec<Line> {
+            props
+                .labels
+                .iter()
+                .zip(reports.iter())
+                .map(|(label, r)| Line {
+                    label: label.clone(),
+                    points: f(r),
+                })
+                .collect()
+        };
+        return html! {
+            <>
+                <Chart title="99th-percentile latency" unit="ms" time={time.clone()} {x_max} lines={per_variant(&|r| ms(&r.series.p99))} />
+                <Chart title="Throughput" unit="req/s" time={time.clone()} {x_max} lines={per_variant(&|r| some(&r.series.throughput))} />
+                <Chart title="Errors" unit="req/s" time={time} {x_max} lines={per_variant(&|r| some(&r.series.errors))} />
+            </>
+        };
+    }
+    let r = first;
+    html! {
+        <>
+            <Chart title="Latency" unit="ms" time={time.clone()} {x_max} lines={vec![
+                Line { label: "p50".into(), points: ms(&r.series.p50) },
+                Line { label: "p95".into(), points: ms(&r.series.p95) },
+                Line { label: "p99".into(), points: ms(&r.series.p99) },
+            ]} />
+            <Chart title="Throughput and errors" unit="req/s" time={time.clone()} {x_max} lines={vec![
+                Line { label: "completed".into(), points: some(&r.series.throughput) },
+                Line { label: "rejected, failed or timed out".into(), points: some(&r.series.errors) },
+            ]} />
+            <Chart title="Load per backend" unit="requests" time={time} {x_max} lines={
+                r.series.backend_load.iter().enumerate().map(|(b, s)| Line { label: format!("#{}", b + 1), points: some(s) }).collect::<Vec<_>>()
+            } />
+        </>
     }
 }
 
