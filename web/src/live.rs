@@ -22,19 +22,21 @@ pub(crate) struct Live {
 }
 
 impl Live {
-    /// Build the runs `shared` describes: every variant when `compare` is on
-    /// and the experiment has variants, otherwise just the experiment.
+    /// Build the runs `shared` describes: every variant when `compare` is on,
+    /// otherwise just the experiment.
     pub(crate) fn new(shared: &Shared, compare: bool) -> Result<Live, ParamError> {
-        let variants: Vec<(String, archsim_patterns::Experiment)> = match (&shared.vary, compare) {
-            (Some((key, values)), true) => values
+        let (key, values) = &shared.vary;
+        let variants: Vec<(String, archsim_patterns::Experiment)> = if compare {
+            values
                 .iter()
                 .map(|v| {
                     let mut e = shared.experiment.clone();
                     e.set(key, v)?;
                     Ok((format!("{key}={v}"), e))
                 })
-                .collect::<Result<_, ParamError>>()?,
-            _ => vec![(String::new(), shared.experiment.clone())],
+                .collect::<Result<_, ParamError>>()?
+        } else {
+            vec![(String::new(), shared.experiment.clone())]
         };
         let mut runs = Vec::with_capacity(variants.len());
         let mut end = SimTime::ZERO;

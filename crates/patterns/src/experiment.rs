@@ -2,7 +2,7 @@
 //! text, run, and get a JSON report. The CLI and the cross-crate tests drive
 //! every pattern through this one door.
 
-use crate::catalog::{self, Preset};
+use crate::catalog::{self, Preset, Variants};
 use crate::load_balancing;
 use crate::params::{ParamError, ParamSpec, Scenario, Settings};
 use serde_json::{Value, json};
@@ -83,6 +83,16 @@ impl Pattern {
     pub fn validate(self, settings: &Settings) -> Result<(), ParamError> {
         match self {
             Pattern::LoadBalancing => settings.build::<load_balancing::Params>().map(drop),
+        }
+    }
+
+    /// What to compare side by side when no preset says otherwise.
+    pub const fn default_variants(self) -> Variants {
+        match self {
+            Pattern::LoadBalancing => Variants {
+                key: "algorithm",
+                values: &["round_robin", "least_connections", "power_of_two"],
+            },
         }
     }
 

@@ -17,7 +17,7 @@ pub struct Shared {
     /// The experiment: pattern or preset, parameters, seed.
     pub experiment: Experiment,
     /// Variants that can run side by side: a key and its values.
-    pub vary: Option<(String, Vec<String>)>,
+    pub vary: (String, Vec<String>),
     /// Whether the variants are running side by side.
     pub compare: bool,
     /// Simulated seconds to jump to on opening.
@@ -35,7 +35,7 @@ impl Shared {
     /// time zero.
     pub fn open(name: &str) -> Result<Shared, ResolveError> {
         let experiment = Experiment::resolve(name)?;
-        let vary = experiment.preset().and_then(|p| p.compare).map(owned);
+        let vary = owned(opening_variants(&experiment));
         Ok(Shared {
             experiment,
             vary,
@@ -115,7 +115,7 @@ impl Shared {
                     let mut probe = self.experiment.clone();
                     probe.set(k, v).map_err(|e| e.to_string())?;
                 }
-                self.vary = Some((k.to_owned(), values));
+                self.vary = (k.to_owned(), values);
             }
             COMPARE => {
                 self.compare = match value {
@@ -158,13 +158,9 @@ impl Shared {
         if Some(self.experiment.seed()) != default_seed {
             parts.push((SEED.into(), self.experiment.seed().to_string()));
         }
-        let default_vary = self.experiment.preset().and_then(|p| p.compare).map(owned);
-        if self.vary != default_vary {
-            let text = self
-                .vary
-                .as_ref()
-                .map_or(String::new(), |(k, vs)| format!("{k}:{}", vs.join(",")));
-            parts.push((VARY.into(), text));
+        if self.vary != owned(opening_variants(&self.experiment)) {
+            let (key, values) = &self.vary;
+            parts.push((VARY.into(), format!("{key}:{}", values.join(","))));
         }
         if self.compare {
             parts.push((COMPARE.into(), "true".into()));
@@ -188,6 +184,15 @@ impl Shared {
             .preset()
             .map_or_else(|| self.experiment.pattern().id(), |p| p.id)
     }
+}
+
+/// The variants an experiment offers to compare when opened: its preset's,
+/// or else its pattern's.
+fn opening_variants(experiment: &Experiment) -> Variants {
+    experiment
+        .preset()
+        .and_then(|p| p.compare)
+        .unwrap_or_else(|| experiment.pattern().default_variants())
 }
 
 fn owned(v: Variants) -> (String, Vec<String>) {
@@ -249,7 +254,13 @@ mod tests {
     fn a_fresh_preset_encodes_to_nothing() {
         let s = Shared::open("lb-server-load").unwrap();
         assert_eq!(s.encode(), "");
-        assert_eq!(s.vary.as_ref().unwrap().0, "algorithm");
+        assert_eq!(s.vary.0, "algorithm");
+        let plain = Shared::open("load-balancing").unwrap();
+        assert_eq!(
+            plain.vary.0, "algorithm",
+            "a pattern offers its default comparison"
+        );
+        assert_eq!(plain.encode(), "");
     }
 
     #[test]
@@ -258,7 +269,7 @@ mod tests {
         s.experiment.set("backends", "6").unwrap();
         s.experiment.set("faults", "5:down:6,9:slow:1:0.5").unwrap();
         s.experiment.set_seed(99);
-        s.vary = Some(("algorithm".into(), vec!["random".into(), "oracle".into()]));
+        s.vary = ("algorithm".into(), vec!["random".into(), "oracle".into()]);
         s.compare = true;
         s.time = Some(12.5);
         let query = s.encode();
@@ -299,7 +310,7 @@ mod tests {
         assert_eq!(s.experiment.settings().get("speed_spread").unwrap(), "0.5");
         assert_eq!(s.experiment.settings().get("backends").unwrap(), "1");
         assert_eq!(s.experiment.seed(), 12);
-        assert_eq!(s.vary.unwrap().0, "backends");
+        assert_eq!(s.vary.0, "backends");
     }
 
     #[test]

@@ -396,7 +396,6 @@ fn Playground(props: &PlaygroundProps) -> Html {
         html! { <Charts measured={measured.clone()} {labels} x_max={end.as_secs_f64()} /> };
     let x_max = end.as_secs_f64();
 
-    let can_compare = shared.vary.is_some();
     let transport = html! {
         <div class="transport" role="toolbar" aria-label="Playback">
             <button class="primary" onclick={on_play} disabled={live_ok.finished()} aria-pressed={playing.to_string()}>
@@ -410,9 +409,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
             </label>
             <button onclick={on_reset}>{ "Reset" }</button>
             <button onclick={on_new_seed}>{ "New seed" }</button>
-            if can_compare {
-                <button onclick={on_compare} aria-pressed={shared.compare.to_string()}>{ if shared.compare { "Single run" } else { "Compare variants" } }</button>
-            }
+            <button onclick={on_compare} aria-pressed={shared.compare.to_string()}>{ if shared.compare { "Single run" } else { "Compare variants" } }</button>
             <output class="clock" aria-live="off">{
                 match catching_up {
                     Some(target) => format!("catching up: {:.0}% of the way to {:.2} s", 100.0 * now.as_secs_f64() / target.as_secs_f64().max(f64::EPSILON), target.as_secs_f64()),
