@@ -454,7 +454,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
         <>
             { problems_banner }
             { transport }
-            <div class="stage">
+            <div class={classes!("stage", preset.is_some().then_some("with-notes"))}>
                 <div class={classes!("diagrams", (runs.len() > 1).then_some("compare"))}>{ for diagrams }</div>
                 { look_for }
             </div>
