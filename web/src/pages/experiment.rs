@@ -94,6 +94,14 @@ thread_local! {
     static LAST_WRITTEN: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
+/// The runs of `shared`, with what happens at time zero (a fault scheduled
+/// at 0 s, say) already applied, so the first picture shows it.
+fn start(shared: &Shared) -> Result<Live, archsim_patterns::ParamError> {
+    let mut live = Live::new(shared, shared.compare)?;
+    live.run_toward(SimTime::ZERO, FRAME_BUDGET);
+    Ok(live)
+}
+
 /// Write the experiment into the address bar without navigating.
 fn write_url(shared: &Shared, embedded: bool) {
     let route = if embedded { "embed" } else { "sim" };
@@ -145,7 +153,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
     let speed = use_state(|| 1.0f64);
     let selected = use_state(|| None::<u32>);
     let field_error = use_state(|| None::<(String, String)>);
-    let live = use_mut_ref(|| Live::new(initial_shared, initial_shared.compare));
+    let live = use_mut_ref(|| start(initial_shared));
     // A link may point deep into a run: the frames catch up to it in slices,
     // so the page stays responsive however long the run.
     let catch_up = use_mut_ref(|| initial_shared.time.map(SimTime::from_secs_f64));
@@ -179,7 +187,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
         );
         let embedded = props.embedded;
         Rc::new(move |next: Shared, at: SimTime| {
-            *live.borrow_mut() = Live::new(&next, next.compare);
+            *live.borrow_mut() = start(&next);
             *catch_up.borrow_mut() = (at > SimTime::ZERO).then_some(at);
             refresh();
             write_url(&next, embedded);
