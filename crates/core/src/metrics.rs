@@ -248,11 +248,6 @@ impl Metrics {
             .collect()
     }
 
-    /// The gauge's current value.
-    pub fn gauge_value(&self, id: GaugeId) -> f64 {
-        self.gauges[id.0].value
-    }
-
     /// The largest value the gauge held in the measured window up to `now`.
     pub fn gauge_peak(&self, id: GaugeId, now: SimTime) -> f64 {
         let g = &self.gauges[id.0];

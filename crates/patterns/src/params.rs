@@ -198,17 +198,6 @@ impl Settings {
         Value::Object(self.values.clone())
     }
 
-    /// The `(key, value)` pairs that differ from `S`'s defaults, in spec order:
-    /// what a shareable URL needs to carry.
-    pub fn changed<S: Scenario>(&self) -> Vec<(&'static str, String)> {
-        let defaults = Settings::defaults::<S>();
-        self.specs
-            .iter()
-            .filter(|s| self.values.get(s.key) != defaults.values.get(s.key))
-            .filter_map(|s| Some((s.key, self.get(s.key)?)))
-            .collect()
-    }
-
     /// The typed parameters, checked: every value in range and the scenario's
     /// cross-checks passed.
     pub fn build<S: Scenario>(&self) -> Result<S, ParamError> {
