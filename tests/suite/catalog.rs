@@ -60,7 +60,7 @@ fn every_leaf_of_a_simulated_pattern_has_a_preset() {
 #[test]
 fn every_preset_names_a_leaf_of_its_own_branch() {
     let leaves = leaves();
-    for preset in catalog::PRESETS {
+    for preset in catalog::all() {
         let branch = preset.pattern.mindmap_branch();
         assert!(
             leaves

@@ -5,7 +5,7 @@ use archsim_patterns::{Preset, catalog};
 /// The preset called `id`, or a message listing every preset id.
 pub(crate) fn find(id: &str) -> Result<&'static Preset, String> {
     catalog::find(id).ok_or_else(|| {
-        let ids: Vec<&str> = catalog::PRESETS.iter().map(|p| p.id).collect();
+        let ids: Vec<&str> = catalog::all().map(|p| p.id).collect();
         format!("unknown preset `{id}`; the presets are {}", ids.join(", "))
     })
 }
@@ -24,7 +24,7 @@ mod tests {
             ),
             "{message}"
         );
-        for p in catalog::PRESETS {
+        for p in catalog::all() {
             assert!(message.contains(p.id), "{message}");
         }
     }

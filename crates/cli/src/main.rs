@@ -44,7 +44,7 @@ fn main() -> ExitCode {
 fn execute(command: Command) -> Result<(), Failure> {
     let mut out = String::new();
     match command {
-        Command::List => output::presets(&mut out, catalog::PRESETS),
+        Command::List => output::presets(&mut out, catalog::all()),
         Command::Params { name } => output::params(&mut out, &resolve(&name)?),
         Command::Run(args) => {
             let exp = configure(&args)?;

@@ -7,9 +7,8 @@ use serde_json::Value;
 use std::fmt::Write;
 
 /// `archsim list`.
-pub(crate) fn presets(out: &mut String, presets: &[Preset]) {
+pub(crate) fn presets<'a>(out: &mut String, presets: impl Iterator<Item = &'a Preset>) {
     let rows: Vec<Vec<String>> = presets
-        .iter()
         .map(|p| {
             let compare = p
                 .compare

@@ -25,7 +25,7 @@ const SHORT: [&str; 4] = ["--set", "duration=5", "--set", "warmup=1"];
 fn list_names_every_preset() {
     let o = archsim(&["list"]);
     assert!(o.status.success());
-    for preset in archsim_patterns::catalog::PRESETS {
+    for preset in archsim_patterns::catalog::all() {
         assert!(stdout(&o).contains(preset.id), "{} missing", preset.id);
         assert!(stdout(&o).contains(preset.title));
     }

@@ -38,164 +38,20 @@ pub struct Preset {
     pub compare: Option<Variants>,
 }
 
-/// Every preset, grouped by pattern in mind-map order.
-pub const PRESETS: &[Preset] = &[
-    Preset {
-        id: "lb-distribute",
-        pattern: Pattern::LoadBalancing,
-        title: "Spreading requests over a fleet",
-        what_to_look_for: "Round robin hands each of the four backends exactly a quarter of the \
-            requests, so the per-backend bars stay level and load imbalance sits at 1.0; random \
-            choice spreads them too, but unevenly from moment to moment, and its queues and tail \
-            latency show it.",
-        params: &[
-            ("backends", "4"),
-            ("arrival_rate", "320"),
-            ("service_rate", "100"),
-        ],
-        seed: 11,
-        mindmap_leaf: "Distributes incoming traffic across multiple instances of your \
-            application servers, database replicas, etc.",
-        compare: Some(Variants {
-            key: "algorithm",
-            values: &["round_robin", "random"],
-        }),
-    },
-    Preset {
-        id: "lb-overload",
-        pattern: Pattern::LoadBalancing,
-        title: "One server versus a balanced fleet",
-        what_to_look_for: "Three hundred requests a second swamp a single server that can serve \
-            a hundred: its queue fills within a second, most requests are rejected and those \
-            served wait about a second. Spread over four servers the same traffic is served in \
-            milliseconds with nothing rejected.",
-        params: &[
-            ("backends", "1"),
-            ("arrival_rate", "300"),
-            ("service_rate", "100"),
-            ("queue_capacity", "100"),
-        ],
-        seed: 12,
-        mindmap_leaf: "Prevents any single server from being overwhelmed.",
-        compare: Some(Variants {
-            key: "backends",
-            values: &["1", "4"],
-        }),
-    },
-    Preset {
-        id: "lb-health-checks",
-        pattern: Pattern::LoadBalancing,
-        title: "Routing around a dead backend",
-        what_to_look_for: "Backend 2 dies at 20 s. Without health checks the balancer keeps \
-            sending it a quarter of the traffic and every one of those requests fails until it \
-            recovers at 40 s; with checks every second it is marked unhealthy after two failed \
-            checks, so failures last only one to two seconds — the detection delay — and it \
-            rejoins after two good checks.",
-        params: &[
-            ("backends", "4"),
-            ("arrival_rate", "240"),
-            ("service_rate", "100"),
-            ("faults", "20:down:2,40:recover:2"),
-            ("unhealthy_threshold", "2"),
-            ("healthy_threshold", "2"),
-        ],
-        seed: 13,
-        mindmap_leaf: "Improves availability by routing traffic away from unhealthy instances.",
-        compare: Some(Variants {
-            key: "health_check_interval",
-            values: &["0", "1"],
-        }),
-    },
-    Preset {
-        id: "lb-sticky-sessions",
-        pattern: Pattern::LoadBalancing,
-        title: "Sticky sessions and what breaks them",
-        what_to_look_for: "Without affinity, three requests in four land on a backend that does \
-            not hold the client's session (broken sessions climb with every request). With sticky \
-            sessions each client stays on its backend and sessions break only when backend 3 \
-            dies at 30 s and its clients are moved elsewhere.",
-        params: &[
-            ("backends", "4"),
-            ("arrival_rate", "240"),
-            ("service_rate", "100"),
-            ("clients", "200"),
-            ("faults", "30:down:3"),
-            ("retry", "true"),
-        ],
-        seed: 14,
-        mindmap_leaf: "Session affinity (sticky sessions) might be needed for certain stateful \
-            interactions",
-        compare: Some(Variants {
-            key: "sticky_sessions",
-            values: &["false", "true"],
-        }),
-    },
-    Preset {
-        id: "lb-server-load",
-        pattern: Pattern::LoadBalancing,
-        title: "Algorithms that see server load",
-        what_to_look_for: "The fleet is uneven: speeds run from 0.2 to 1.8. Round robin gives the \
-            slowest backend as much work as the fastest, so its queue overflows and the 99th \
-            percentile explodes. Least connections, power of two choices and peak EWMA notice \
-            the backlog and steer away from it, getting close to the all-seeing oracle.",
-        params: &[
-            ("backends", "8"),
-            ("speed_spread", "0.8"),
-            ("arrival_rate", "560"),
-            ("service_rate", "100"),
-            ("service_distribution", "lognormal"),
-            ("service_cv", "1.5"),
-        ],
-        seed: 15,
-        mindmap_leaf: "Sophisticated load balancing algorithms that can account for server load, \
-            geographic location, etc.",
-        compare: Some(Variants {
-            key: "algorithm",
-            values: &[
-                "round_robin",
-                "weighted_round_robin",
-                "least_connections",
-                "power_of_two",
-                "peak_ewma",
-                "oracle",
-            ],
-        }),
-    },
-    Preset {
-        id: "lb-geography",
-        pattern: Pattern::LoadBalancing,
-        title: "Routing by geography",
-        what_to_look_for: "Clients and backends are spread over three regions 50 ms apart. Round \
-            robin sends two requests in three to another region, so the median pays a cross-region \
-            round trip; the region-aware balancer keeps each request at home unless the local \
-            backends are backed up, and the median falls to little more than the service time.",
-        params: &[
-            ("backends", "6"),
-            ("regions", "3"),
-            ("region_delay", "0.05"),
-            ("arrival_rate", "400"),
-            ("service_rate", "100"),
-        ],
-        seed: 16,
-        mindmap_leaf: "Sophisticated load balancing algorithms that can account for server load, \
-            geographic location, etc.",
-        compare: Some(Variants {
-            key: "algorithm",
-            values: &["round_robin", "least_latency_region"],
-        }),
-    },
-];
+/// Every preset, pattern by pattern.
+pub fn all() -> impl Iterator<Item = &'static Preset> {
+    Pattern::ALL.into_iter().flat_map(Pattern::presets)
+}
 
 /// The preset called `id`.
 pub fn find(id: &str) -> Option<&'static Preset> {
-    PRESETS.iter().find(|p| p.id == id)
+    all().find(|p| p.id == id)
 }
 
-/// The presets of `pattern`.
+/// The presets of one pattern.
 pub fn of(pattern: Pattern) -> impl Iterator<Item = &'static Preset> {
-    PRESETS.iter().filter(move |p| p.pattern == pattern)
+    pattern.presets().iter()
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,7 +59,8 @@ mod tests {
 
     #[test]
     fn ids_are_unique_and_url_safe() {
-        for (i, p) in PRESETS.iter().enumerate() {
+        let presets: Vec<&Preset> = all().collect();
+        for (i, p) in presets.iter().enumerate() {
             assert!(
                 p.id.chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
@@ -211,7 +68,7 @@ mod tests {
                 p.id
             );
             assert!(
-                PRESETS[..i].iter().all(|q| q.id != p.id),
+                presets[..i].iter().all(|q| q.id != p.id),
                 "duplicate {}",
                 p.id
             );
@@ -220,7 +77,7 @@ mod tests {
 
     #[test]
     fn every_preset_and_variant_is_valid() {
-        for p in PRESETS {
+        for p in all() {
             let exp = Experiment::from_preset(p);
             exp.validate().unwrap_or_else(|e| panic!("{}: {e}", p.id));
             if let Some(v) = p.compare {

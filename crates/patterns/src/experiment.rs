@@ -3,6 +3,7 @@
 //! every pattern through this one door.
 
 use crate::catalog::{self, Preset, Variants};
+use crate::live::LiveRun;
 use crate::load_balancing;
 use crate::params::{ParamError, ParamSpec, Scenario, Settings};
 use serde_json::{Value, json};
@@ -41,6 +42,24 @@ impl Pattern {
     pub const fn mindmap_branch(self) -> &'static str {
         match self {
             Pattern::LoadBalancing => "Load Balancing",
+        }
+    }
+
+    /// Its presets, in the order of its mind-map leaves.
+    pub fn presets(self) -> &'static [Preset] {
+        match self {
+            Pattern::LoadBalancing => load_balancing::PRESETS,
+        }
+    }
+
+    /// What a person can break in the diagram, if anything: the nodes
+    /// named by the pattern's `faults` parameter.
+    pub const fn fault_target(self) -> Option<FaultTarget> {
+        match self {
+            Pattern::LoadBalancing => Some(FaultTarget {
+                noun: "backend",
+                slow: true,
+            }),
         }
     }
 
@@ -101,19 +120,23 @@ impl Pattern {
         Pattern::ALL.into_iter().find(|p| p.id() == id)
     }
 
-    fn run(
-        self,
-        settings: &Settings,
-        seed: u64,
-        progress: &mut dyn FnMut(f64),
-    ) -> Result<Value, ParamError> {
-        let metrics = match self {
+    /// A run of checked `settings` with `seed`, ready to step.
+    fn start(self, settings: &Settings, seed: u64) -> Result<LiveRun, ParamError> {
+        match self {
             Pattern::LoadBalancing => {
-                serde_json::to_value(load_balancing::run(&settings.build()?, seed, progress)?)
+                LiveRun::new::<load_balancing::Kind>(&settings.build()?, seed)
             }
-        };
-        Ok(metrics.expect("reports serialize to JSON"))
+        }
     }
+}
+
+/// The nodes a person can break by hand, through the `faults` parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FaultTarget {
+    /// What a node is called: "backend", "cache node", "shard".
+    pub noun: &'static str,
+    /// Whether a node can be slowed as well as killed and recovered.
+    pub slow: bool,
 }
 
 impl fmt::Display for Pattern {
@@ -132,7 +155,7 @@ pub struct ResolveError {
 impl fmt::Display for ResolveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let patterns: Vec<&str> = Pattern::ALL.iter().map(|p| p.id()).collect();
-        let presets: Vec<&str> = catalog::PRESETS.iter().map(|p| p.id).collect();
+        let presets: Vec<&str> = catalog::all().map(|p| p.id).collect();
         write!(
             f,
             "unknown pattern or preset '{}': patterns are {}; presets are {}",
@@ -225,7 +248,7 @@ impl Experiment {
     /// Run to the end and report as JSON: `pattern`, `preset` (or null),
     /// `seed`, `params` (the effective values) and `metrics`.
     pub fn run(&self, progress: &mut dyn FnMut(f64)) -> Result<Value, ParamError> {
-        let metrics = self.pattern.run(&self.settings, self.seed, progress)?;
+        let metrics = self.start()?.finish(progress);
         Ok(json!({
             "pattern": self.pattern.id(),
             "preset": self.preset.map(|p| p.id),
@@ -260,6 +283,11 @@ impl Experiment {
             .enumerate()
             .map(|(i, variant)| variant.run(&mut |f| progress((i as f64 + f) / n)))
             .collect()
+    }
+
+    /// The run, ready to step: what the playground animates.
+    pub fn start(&self) -> Result<LiveRun, ParamError> {
+        self.pattern.start(&self.settings, self.seed)
     }
 
     /// Check the parameter values without running.

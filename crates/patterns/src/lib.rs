@@ -27,14 +27,20 @@
 //! ```
 
 pub mod catalog;
+pub mod dashboard;
 mod experiment;
+pub mod fault;
+pub mod keyspace;
+mod live;
 pub mod load_balancing;
 mod params;
 mod report;
 mod share;
 
 pub use catalog::{Preset, Variants};
-pub use experiment::{Experiment, Headline, Pattern, ResolveError};
+pub use dashboard::{Dashboard, Panel, Stat, Trace};
+pub use experiment::{Experiment, FaultTarget, Headline, Pattern, ResolveError};
+pub use live::{LiveRun, View};
 pub use params::{ParamError, ParamKind, ParamSpec, Scenario, Settings};
 pub use report::{LatencySummary, chart_bucket};
 pub use share::Shared;

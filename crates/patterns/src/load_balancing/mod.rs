@@ -23,16 +23,18 @@
 //! traffic.
 
 mod balancer;
-mod fault;
 mod model;
 mod params;
+mod presets;
 mod report;
 
-pub use fault::{Fault, FaultKind};
 pub use model::{BackendView, Event, LoadBalancer, Node, Snapshot};
 pub use params::{Algorithm, Params};
+pub use presets::PRESETS;
 pub use report::{BackendReport, Report, Series};
 
+use crate::dashboard::Dashboard;
+use crate::live::{Runnable, View, run_in_steps};
 use crate::params::{ParamError, Settings};
 use crate::report::chart_bucket;
 use archsim_core::{SimConfig, SimTime, Simulation};
@@ -60,11 +62,30 @@ pub fn run(
 ) -> Result<Report, ParamError> {
     let mut sim = simulation(params, seed)?;
     let end = SimTime::from_secs_f64(params.duration);
-    const STEPS: u64 = 100;
-    for i in 1..=STEPS {
-        sim.run_until(SimTime::from_micros(end.as_micros() / STEPS * i));
-        progress(i as f64 / STEPS as f64);
-    }
-    sim.run_until(end);
+    run_in_steps(end, progress, &mut |t| sim.run_until(t));
     Ok(Report::of(&sim))
+}
+
+/// Load balancing as the type-erased run drives it.
+pub(crate) struct Kind;
+
+impl Runnable for Kind {
+    type Params = Params;
+    type Model = LoadBalancer;
+    type Report = Report;
+    fn simulation(params: &Params, seed: u64) -> Result<Simulation<LoadBalancer>, ParamError> {
+        simulation(params, seed)
+    }
+    fn duration(params: &Params) -> f64 {
+        params.duration
+    }
+    fn report(sim: &Simulation<LoadBalancer>) -> Report {
+        Report::of(sim)
+    }
+    fn dashboard(report: &Report) -> Dashboard {
+        report.dashboard()
+    }
+    fn view(sim: &Simulation<LoadBalancer>) -> View {
+        View::LoadBalancing(sim.snapshot())
+    }
 }

@@ -8,8 +8,8 @@
 //! completed, rejected, failed or timed out, or is still in flight.
 
 use super::balancer::{Balancer, Route};
-use super::fault::{Fault, FaultKind};
 use super::params::Params;
+use crate::fault::{Fault, FaultKind};
 use archsim_core::{
     Condition, Context, CounterId, Distribution, GaugeId, HistogramId, InFlight, Metrics, Model,
     SimTime,
@@ -669,7 +669,7 @@ impl Model for LoadBalancer {
             cx.schedule(interval, Event(Happening::HealthCheck));
         }
         for f in &self.faults {
-            cx.schedule_at(f.at, Event(Happening::Fault(f.backend, f.kind)));
+            cx.schedule_at(f.at, Event(Happening::Fault(f.node, f.kind)));
         }
     }
 

@@ -1,6 +1,6 @@
 //! The load-balancing experiment's public parameters.
 
-use super::fault::Fault;
+use crate::fault::Fault;
 use crate::params::{ParamError, ParamKind, ParamSpec, Scenario, inconsistent};
 use archsim_core::Shape;
 use serde::{Deserialize, Serialize};
@@ -227,7 +227,7 @@ impl Scenario for Params {
                 "burst_on and burst_off must both be 0 (steady) or both be positive",
             ));
         }
-        Fault::parse_all(&self.faults, self.backends, self.duration)?;
+        Fault::parse_all(&self.faults, "backend", self.backends, self.duration)?;
         Ok(())
     }
 }
@@ -235,6 +235,6 @@ impl Scenario for Params {
 impl Params {
     /// The scheduled faults, parsed (valid once [`Scenario::check`] passed).
     pub fn fault_schedule(&self) -> Vec<Fault> {
-        Fault::parse_all(&self.faults, self.backends, self.duration).unwrap_or_default()
+        Fault::parse_all(&self.faults, "backend", self.backends, self.duration).unwrap_or_default()
     }
 }

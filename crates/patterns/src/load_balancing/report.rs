@@ -1,6 +1,7 @@
 //! What a load-balancing run measured, at the end or at any moment during it.
 
 use super::model::LoadBalancer;
+use crate::dashboard::{Dashboard, Panel, Stat, Trace};
 use crate::report::LatencySummary;
 use archsim_core::Simulation;
 use serde::Serialize;
@@ -92,6 +93,72 @@ pub struct Report {
 }
 
 impl Report {
+    /// What the playground shows of this report: headline numbers, latency
+    /// percentiles, throughput and errors, load per backend.
+    pub fn dashboard(&self) -> Dashboard {
+        let s = &self.series;
+        Dashboard {
+            time: s.time.clone(),
+            stats: vec![
+                Stat::count("arrived", self.arrived),
+                Stat::count("completed", self.completed),
+                Stat::count("rejected", self.rejected),
+                Stat::count("failed", self.failed),
+                Stat::count("timed out", self.timed_out),
+                Stat::millis("p50 latency", self.latency.p50),
+                Stat::millis("p99 latency", self.latency.p99),
+                Stat::plain("load imbalance", self.load_imbalance),
+                Stat::count("broken sessions", self.broken_sessions),
+            ],
+            panels: vec![
+                Panel {
+                    title: "Latency",
+                    unit: "ms",
+                    lines: vec![
+                        Trace::millis("p50", &s.p50),
+                        Trace::millis("p95", &s.p95),
+                        Trace::millis("p99", &s.p99),
+                    ],
+                },
+                Panel {
+                    title: "Throughput and errors",
+                    unit: "req/s",
+                    lines: vec![
+                        Trace::full("completed", &s.throughput),
+                        Trace::full("rejected, failed or timed out", &s.errors),
+                    ],
+                },
+                Panel {
+                    title: "Load per backend",
+                    unit: "requests",
+                    lines: s
+                        .backend_load
+                        .iter()
+                        .enumerate()
+                        .map(|(b, load)| Trace::full(format!("#{}", b + 1), load))
+                        .collect(),
+                },
+            ],
+            compared: vec![
+                Panel {
+                    title: "99th-percentile latency",
+                    unit: "ms",
+                    lines: vec![Trace::millis("p99", &s.p99)],
+                },
+                Panel {
+                    title: "Throughput",
+                    unit: "req/s",
+                    lines: vec![Trace::full("completed", &s.throughput)],
+                },
+                Panel {
+                    title: "Errors",
+                    unit: "req/s",
+                    lines: vec![Trace::full("errors", &s.errors)],
+                },
+            ],
+        }
+    }
+
     /// The report of `sim` as it stands now.
     pub fn of(sim: &Simulation<LoadBalancer>) -> Self {
         let (m, model, now) = (sim.metrics(), sim.model(), sim.now());

@@ -1,15 +1,18 @@
-//! Faults on a schedule: a backend goes down, slows down or recovers.
+//! Faults on a schedule: a node (a backend, a cache node, a shard) goes
+//! down, slows down or recovers.
 //!
 //! Written as text so a schedule fits in a URL or a CLI flag:
-//! `at:action:backend[:factor]`, comma-separated, backends numbered from 1.
-//! `10:down:2,25:recover:2,30:slow:1:0.25` takes backend 2 down at 10 s,
-//! brings it back at 25 s, and makes backend 1 four times slower at 30 s.
+//! `at:action:node[:factor]`, comma-separated, nodes numbered from 1.
+//! `10:down:2,25:recover:2,30:slow:1:0.25` takes node 2 down at 10 s,
+//! brings it back at 25 s, and makes node 1 four times slower at 30 s.
+//! Every pattern with a `faults` parameter reads this one syntax, and the
+//! playground writes it when a person breaks a node by hand.
 
 use crate::params::{ParamError, inconsistent};
 use archsim_core::SimTime;
 use std::fmt;
 
-/// What happens to a backend.
+/// What happens to a node.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum FaultKind {
     /// Stops answering; requests on it fail.
@@ -25,37 +28,43 @@ pub enum FaultKind {
 pub struct Fault {
     /// When it happens.
     pub at: SimTime,
-    /// Which backend (index from 0).
-    pub backend: u32,
+    /// Which node (index from 0).
+    pub node: u32,
     /// What happens.
     pub kind: FaultKind,
 }
 
 impl Fault {
     /// The syntax, as shown in error messages and help.
-    pub const SYNTAX: &'static str = "a comma-separated list of at:down:backend, at:recover:backend \
-        or at:slow:backend:factor (at in seconds, backend from 1, factor from 0.01 to 1), \
+    pub const SYNTAX: &'static str = "a comma-separated list of at:down:node, at:recover:node \
+        or at:slow:node:factor (at in seconds, node from 1, factor from 0.01 to 1), \
         e.g. 10:down:2,30:recover:2";
 
-    /// Parse a whole schedule for a fleet of `backends` running `duration`
-    /// seconds. An empty string is no faults.
-    pub fn parse_all(text: &str, backends: u32, duration: f64) -> Result<Vec<Fault>, ParamError> {
+    /// Parse a whole schedule for `nodes` nodes — called `noun` in messages,
+    /// e.g. "backend" — running `duration` seconds. An empty string is no
+    /// faults.
+    pub fn parse_all(
+        text: &str,
+        noun: &str,
+        nodes: u32,
+        duration: f64,
+    ) -> Result<Vec<Fault>, ParamError> {
         let mut faults = text
             .split(',')
             .map(str::trim)
             .filter(|item| !item.is_empty())
-            .map(|item| Fault::parse(item, backends, duration))
+            .map(|item| Fault::parse(item, noun, nodes, duration))
             .collect::<Result<Vec<_>, _>>()?;
         // Stable: faults at the same time keep the order they were written in.
         faults.sort_by_key(|f| f.at);
         Ok(faults)
     }
 
-    fn parse(item: &str, backends: u32, duration: f64) -> Result<Fault, ParamError> {
+    fn parse(item: &str, noun: &str, nodes: u32, duration: f64) -> Result<Fault, ParamError> {
         let bad = |why: String| inconsistent("faults", item, why);
         let parts: Vec<&str> = item.split(':').collect();
-        let (at, action, backend) = match parts.as_slice() {
-            [at, action, backend] | [at, action, backend, _] => (*at, *action, *backend),
+        let (at, action, node) = match parts.as_slice() {
+            [at, action, node] | [at, action, node, _] => (*at, *action, *node),
             _ => return Err(bad(format!("each fault must be {}", Self::SYNTAX))),
         };
         let at: f64 = at
@@ -63,13 +72,13 @@ impl Fault {
             .ok()
             .filter(|t: &f64| t.is_finite() && (0.0..=duration).contains(t))
             .ok_or_else(|| bad(format!("the time '{at}' must be a number of seconds from 0 to the duration ({duration})")))?;
-        let backend: u32 = backend
+        let node: u32 = node
             .parse()
             .ok()
-            .filter(|b| (1..=backends).contains(b))
+            .filter(|n| (1..=nodes).contains(n))
             .ok_or_else(|| {
                 bad(format!(
-                    "the backend '{backend}' must be a number from 1 to {backends}"
+                    "the {noun} '{node}' must be a number from 1 to {nodes}"
                 ))
             })?;
         let kind = match (action, parts.get(3)) {
@@ -99,7 +108,7 @@ impl Fault {
         };
         Ok(Fault {
             at: SimTime::from_secs_f64(at),
-            backend: backend - 1,
+            node: node - 1,
             kind,
         })
     }
@@ -108,7 +117,7 @@ impl Fault {
 impl fmt::Display for Fault {
     /// The same text [`Fault::parse_all`] reads.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (at, b) = (self.at.as_secs_f64(), self.backend + 1);
+        let (at, b) = (self.at.as_secs_f64(), self.node + 1);
         match self.kind {
             FaultKind::Down => write!(f, "{at}:down:{b}"),
             FaultKind::Recover => write!(f, "{at}:recover:{b}"),
@@ -123,30 +132,31 @@ mod tests {
 
     #[test]
     fn parses_a_schedule_in_time_order() {
-        let faults = Fault::parse_all("30:recover:2, 10:down:2,20:slow:1:0.25", 4, 60.0).unwrap();
+        let faults =
+            Fault::parse_all("30:recover:2, 10:down:2,20:slow:1:0.25", "backend", 4, 60.0).unwrap();
         assert_eq!(
             faults,
             vec![
                 Fault {
                     at: SimTime::from_secs(10),
-                    backend: 1,
+                    node: 1,
                     kind: FaultKind::Down
                 },
                 Fault {
                     at: SimTime::from_secs(20),
-                    backend: 0,
+                    node: 0,
                     kind: FaultKind::Slow(0.25)
                 },
                 Fault {
                     at: SimTime::from_secs(30),
-                    backend: 1,
+                    node: 1,
                     kind: FaultKind::Recover
                 },
             ]
         );
         let text: Vec<String> = faults.iter().map(Fault::to_string).collect();
         assert_eq!(text.join(","), "10:down:2,20:slow:1:0.25,30:recover:2");
-        assert!(Fault::parse_all("", 4, 60.0).unwrap().is_empty());
+        assert!(Fault::parse_all("", "backend", 4, 60.0).unwrap().is_empty());
     }
 
     #[test]
@@ -172,7 +182,9 @@ mod tests {
             ("10-down-1", "each fault must be"),
         ];
         for (text, expected) in cases {
-            let err = Fault::parse_all(text, 4, 60.0).unwrap_err().to_string();
+            let err = Fault::parse_all(text, "backend", 4, 60.0)
+                .unwrap_err()
+                .to_string();
             assert!(
                 err.starts_with(&format!("faults={text} is not allowed: ")),
                 "{err}"

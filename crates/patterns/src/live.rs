@@ -1,0 +1,174 @@
+//! A running experiment of any pattern, behind one type: what the
+//! playground steps frame by frame and what [`Experiment::run`] runs to the
+//! end.
+//!
+//! Each pattern module plugs in by implementing [`Runnable`]: how to build
+//! its simulation, how long it runs, how to report it, and what its diagram
+//! draws ([`View`]). [`LiveRun`] erases the model type so a page, a CLI or a
+//! test can hold runs of different patterns side by side.
+//!
+//! [`Experiment::run`]: crate::Experiment::run
+
+use crate::dashboard::Dashboard;
+use crate::load_balancing;
+use crate::params::{ParamError, Scenario};
+use archsim_core::{Model, SimTime, Simulation};
+use serde::Serialize;
+use serde_json::Value;
+
+/// What a pattern's diagram draws at one moment.
+#[derive(Clone, Debug, PartialEq)]
+pub enum View {
+    /// Clients, balancer and backends.
+    LoadBalancing(load_balancing::Snapshot),
+}
+
+/// A pattern's model, as the type-erased run sees it.
+pub(crate) trait Runnable: 'static {
+    /// Its parameters.
+    type Params: Scenario;
+    /// Its model.
+    type Model: Model + 'static;
+    /// What a run measured.
+    type Report: Serialize;
+    /// The simulation of checked `params`, started and ready to step.
+    fn simulation(params: &Self::Params, seed: u64) -> Result<Simulation<Self::Model>, ParamError>;
+    /// How long a run lasts, seconds.
+    fn duration(params: &Self::Params) -> f64;
+    /// The report of `sim` as it stands.
+    fn report(sim: &Simulation<Self::Model>) -> Self::Report;
+    /// What the page shows of a report besides the diagram.
+    fn dashboard(report: &Self::Report) -> Dashboard;
+    /// What the diagram draws now.
+    fn view(sim: &Simulation<Self::Model>) -> View;
+}
+
+/// The object-safe face of a `Simulation` of some [`Runnable`].
+trait Running {
+    fn step(&mut self) -> bool;
+    fn run_until(&mut self, t: SimTime);
+    fn now(&self) -> SimTime;
+    fn next_event_time(&self) -> Option<SimTime>;
+    fn events_handled(&self) -> u64;
+    fn view(&self) -> View;
+    fn dashboard(&self) -> Dashboard;
+    fn report(&self) -> Value;
+}
+
+struct Run<R: Runnable>(Simulation<R::Model>);
+
+impl<R: Runnable> Running for Run<R> {
+    fn step(&mut self) -> bool {
+        self.0.step()
+    }
+    fn run_until(&mut self, t: SimTime) {
+        self.0.run_until(t);
+    }
+    fn now(&self) -> SimTime {
+        self.0.now()
+    }
+    fn next_event_time(&self) -> Option<SimTime> {
+        self.0.next_event_time()
+    }
+    fn events_handled(&self) -> u64 {
+        self.0.events_handled()
+    }
+    fn view(&self) -> View {
+        R::view(&self.0)
+    }
+    fn dashboard(&self) -> Dashboard {
+        R::dashboard(&R::report(&self.0))
+    }
+    fn report(&self) -> Value {
+        serde_json::to_value(R::report(&self.0)).expect("reports serialize to JSON")
+    }
+}
+
+/// One simulation of any pattern, started and ready to step.
+pub struct LiveRun {
+    run: Box<dyn Running>,
+    end: SimTime,
+}
+
+impl LiveRun {
+    /// The run of `params` with `seed`.
+    pub(crate) fn new<R: Runnable>(params: &R::Params, seed: u64) -> Result<LiveRun, ParamError> {
+        Ok(LiveRun {
+            run: Box::new(Run::<R>(R::simulation(params, seed)?)),
+            end: SimTime::from_secs_f64(R::duration(params)),
+        })
+    }
+
+    /// Handle the next event; false when there is none.
+    pub fn step(&mut self) -> bool {
+        self.run.step()
+    }
+
+    /// Handle every event up to `t` (capped at the end) and stand at it.
+    pub fn run_until(&mut self, t: SimTime) {
+        self.run.run_until(t.min(self.end));
+    }
+
+    /// Simulated time now.
+    pub fn now(&self) -> SimTime {
+        self.run.now()
+    }
+
+    /// When the next event happens, if any.
+    pub fn next_event_time(&self) -> Option<SimTime> {
+        self.run.next_event_time()
+    }
+
+    /// Events handled so far.
+    pub fn events_handled(&self) -> u64 {
+        self.run.events_handled()
+    }
+
+    /// When the run ends.
+    pub fn end(&self) -> SimTime {
+        self.end
+    }
+
+    /// Whether it has reached its end.
+    pub fn finished(&self) -> bool {
+        self.now() >= self.end
+    }
+
+    /// What the diagram draws now.
+    pub fn view(&self) -> View {
+        self.run.view()
+    }
+
+    /// Headline numbers and charts, as measured so far.
+    pub fn dashboard(&self) -> Dashboard {
+        self.run.dashboard()
+    }
+
+    /// The pattern's report, as measured so far, as JSON.
+    pub fn report(&self) -> Value {
+        self.run.report()
+    }
+
+    /// Run to the end, telling `progress` the fraction done from time to
+    /// time, and report.
+    pub fn finish(mut self, progress: &mut dyn FnMut(f64)) -> Value {
+        let end = self.end;
+        run_in_steps(end, progress, &mut |t| self.run_until(t));
+        self.report()
+    }
+}
+
+/// Advance to `end` in a hundred steps with `run_until`, telling `progress`
+/// the fraction done after each: what every "run to the end" shares.
+pub(crate) fn run_in_steps(
+    end: SimTime,
+    progress: &mut dyn FnMut(f64),
+    run_until: &mut dyn FnMut(SimTime),
+) {
+    const STEPS: u64 = 100;
+    for i in 1..=STEPS {
+        run_until(SimTime::from_micros(end.as_micros() / STEPS * i));
+        progress(i as f64 / STEPS as f64);
+    }
+    run_until(end);
+}
