@@ -4,15 +4,14 @@
 //! Pure Rust, no browser: the page owns wall-clock time and asks this for
 //! "`by` more simulated time", once per animation frame.
 
-use archsim_core::{SimTime, Simulation};
-use archsim_patterns::load_balancing::{self as lb, LoadBalancer, Report, Snapshot};
-use archsim_patterns::{ParamError, Shared};
+use archsim_core::SimTime;
+use archsim_patterns::{Dashboard, LiveRun, ParamError, Shared, View};
 
 /// One running variant.
 pub(crate) struct Run {
     /// `key=value` of the variant, or empty when not comparing.
     pub(crate) label: String,
-    sim: Simulation<LoadBalancer>,
+    sim: LiveRun,
 }
 
 /// The simulations behind one experiment page.
@@ -41,9 +40,8 @@ impl Live {
         let mut runs = Vec::with_capacity(variants.len());
         let mut end = SimTime::ZERO;
         for (label, experiment) in variants {
-            let params: lb::Params = experiment.settings().build()?;
-            end = SimTime::from_secs_f64(params.duration);
-            let sim = lb::simulation(&params, experiment.seed())?;
+            let sim = experiment.start()?;
+            end = sim.end();
             runs.push(Run { label, sim });
         }
         Ok(Live { runs, end })
@@ -116,13 +114,13 @@ impl Live {
 
 impl Run {
     /// What the diagram draws now.
-    pub(crate) fn snapshot(&self) -> Snapshot {
-        self.sim.snapshot()
+    pub(crate) fn view(&self) -> View {
+        self.sim.view()
     }
 
-    /// The numbers so far.
-    pub(crate) fn report(&self) -> Report {
-        Report::of(&self.sim)
+    /// Headline numbers and charts so far.
+    pub(crate) fn dashboard(&self) -> Dashboard {
+        self.sim.dashboard()
     }
 }
 
@@ -142,7 +140,12 @@ mod tests {
                 .iter()
                 .all(|r| r.sim.now() == SimTime::from_secs(5))
         );
-        let arrived: Vec<u64> = live.runs().iter().map(|r| r.report().arrived).collect();
+        // The first headline number of load balancing is "arrived".
+        let arrived: Vec<f64> = live
+            .runs()
+            .iter()
+            .map(|r| r.dashboard().stats[0].value)
+            .collect();
         assert!(
             arrived.windows(2).all(|w| w[0] == w[1]),
             "same arrivals: {arrived:?}"
@@ -173,7 +176,7 @@ mod tests {
         let run = |s: &Shared| {
             let mut live = Live::new(s, false).unwrap();
             live.seek(SimTime::from_secs(30));
-            live.runs()[0].report()
+            live.runs()[0].dashboard()
         };
         assert_eq!(run(&shared), run(&shared));
     }

@@ -1,6 +1,7 @@
 //! A line chart of time series, with axes, units, a legend and the same
 //! numbers as a table for screen readers.
 
+use archsim_patterns::Trace;
 use yew::prelude::*;
 
 /// The Okabe–Ito palette: distinguishable with every common colour-vision
@@ -16,15 +17,6 @@ const RIGHT: f64 = 28.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 34.0;
 
-/// One line of a chart.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Line {
-    /// Legend text.
-    pub(crate) label: String,
-    /// One value per time bucket (`None`: nothing to plot there).
-    pub(crate) points: Vec<Option<f64>>,
-}
-
 /// Properties of [`Chart`].
 #[derive(Properties, PartialEq)]
 pub(crate) struct Props {
@@ -37,7 +29,7 @@ pub(crate) struct Props {
     /// End of the run, in seconds: the x axis is fixed so it does not jump.
     pub(crate) x_max: f64,
     /// The lines, coloured in order from the palette.
-    pub(crate) lines: Vec<Line>,
+    pub(crate) lines: Vec<Trace>,
 }
 
 /// The smallest "nice" number (1, 2 or 5 × a power of ten) at or above `x`.

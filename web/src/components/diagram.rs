@@ -1,236 +1,34 @@
-//! The load-balancing diagram: clients, the balancer and the backends, with
-//! requests moving along the edges.
-//!
-//! Each backend shows its worker slots (filled when busy), its queue as a
-//! bar, its true state (up, slow, down) and — separately — whether the
-//! balancer believes it healthy, so the gap between the two, the detection
-//! delay, is visible. Backends are buttons: choosing one lets a person break
-//! it or mend it.
+//! The diagram of a run, whatever its pattern: picks the pattern's own
+//! picture for the [`View`] a run gives.
 
-use archsim_core::Condition;
-use archsim_patterns::load_balancing::{Node, Snapshot};
+use crate::components::balancer_diagram::BalancerDiagram;
+use archsim_patterns::View;
 use yew::prelude::*;
 
-const WIDTH: f64 = 640.0;
-const CLIENTS_X: f64 = 60.0;
-const BALANCER_X: f64 = 230.0;
-const BACKEND_X: f64 = 420.0;
-const BACKEND_W: f64 = 210.0;
-/// Requests drawn at most, so a busy run stays cheap to render.
-const MAX_DOTS: usize = 400;
-
-/// Properties of [`Diagram`].
-#[derive(Properties, PartialEq)]
-pub(crate) struct Props {
-    /// What to draw.
-    pub(crate) snapshot: Snapshot,
-    /// Backend chosen for fault injection, if any.
+/// What every pattern's diagram is told besides its snapshot.
+#[derive(Clone, PartialEq)]
+pub(crate) struct Frame {
+    /// Node chosen for fault injection, if any.
     pub(crate) selected: Option<u32>,
-    /// A backend was chosen.
+    /// A node was chosen.
     pub(crate) on_select: Callback<u32>,
-    /// Whether dots should move (off under `prefers-reduced-motion`).
+    /// Whether things should move (off under `prefers-reduced-motion`).
     pub(crate) animate: bool,
     /// Accessible name of the diagram.
     pub(crate) label: AttrValue,
 }
 
-struct Layout {
-    height: f64,
-    row: f64,
-}
-
-impl Layout {
-    fn new(backends: usize) -> Self {
-        let row = (360.0 / backends as f64).clamp(16.0, 52.0);
-        Layout {
-            height: (row * backends as f64 + 40.0).max(200.0),
-            row,
-        }
-    }
-
-    fn middle(&self) -> f64 {
-        self.height / 2.0
-    }
-
-    fn backend_y(&self, b: u32, n: usize) -> f64 {
-        let top = (self.height - self.row * n as f64) / 2.0;
-        top + self.row * (f64::from(b) + 0.5)
-    }
-
-    /// Where a message is, `p` of the way along its path.
-    fn position(&self, from: Node, to: Node, p: f64, n: usize) -> (f64, f64) {
-        let backend = |b: u32| (BACKEND_X, self.backend_y(b, n));
-        let (clients, balancer) = ((CLIENTS_X, self.middle()), (BALANCER_X, self.middle()));
-        // Requests go clients → balancer → backend; replies come back the same way.
-        let (a, m, z) = match (from, to) {
-            (Node::Clients, Node::Backend(b)) => (clients, balancer, backend(b)),
-            (Node::Backend(b), _) => (backend(b), balancer, clients),
-            _ => (clients, balancer, clients),
-        };
-        let first = (m.0 - a.0).hypot(m.1 - a.1);
-        let second = (z.0 - m.0).hypot(z.1 - m.1);
-        let along = p * (first + second);
-        let lerp =
-            |u: (f64, f64), v: (f64, f64), t: f64| (u.0 + (v.0 - u.0) * t, u.1 + (v.1 - u.1) * t);
-        if along <= first {
-            lerp(a, m, if first > 0.0 { along / first } else { 1.0 })
-        } else {
-            lerp(m, z, (along - first) / second.max(f64::EPSILON))
-        }
-    }
-}
-
-/// `#2`, or `#2 ×0.6` when the backend's nominal speed is not 1.
-fn speed_label(b: u32, speed: f64) -> String {
-    if (speed - 1.0).abs() < 1e-9 {
-        format!("#{}", b + 1)
-    } else {
-        format!("#{} ×{speed:.1}", b + 1)
-    }
-}
-
-fn state_name(c: Condition) -> String {
-    match c {
-        Condition::Up => "up".into(),
-        Condition::Slow(k) => format!("slow ×{k}"),
-        Condition::Down => "down".into(),
-    }
-}
-
-/// The animated diagram.
-#[component]
-pub(crate) fn Diagram(props: &Props) -> Html {
-    let snap = &props.snapshot;
-    let n = snap.backends.len();
-    let layout = Layout::new(n);
-    let mid = layout.middle();
-    let compact = layout.row < 30.0;
-
-    let edges = (0..n as u32).map(|b| {
-        let y = layout.backend_y(b, n);
-        html! { <line class="edge" x1={BALANCER_X.to_string()} y1={mid.to_string()} x2={BACKEND_X.to_string()} y2={y.to_string()} /> }
-    });
-
-    let backends = snap.backends.iter().enumerate().map(|(i, view)| {
-        let b = i as u32;
-        let y = layout.backend_y(b, n);
-        let h = layout.row - 4.0;
-        let top = y - h / 2.0;
-        let state = match view.condition {
-            Condition::Up => "up",
-            Condition::Slow(_) => "slow",
-            Condition::Down => "down",
-        };
-        let belief = if view.believed_healthy { "healthy" } else { "unhealthy" };
-        let selected = props.selected == Some(b);
-        let label = format!(
-            "Backend {}: {}, speed {:.1}, balancer believes {belief}; {} of {} workers busy, {} queued of {}",
-            b + 1,
-            state_name(view.condition),
-            view.speed,
-            view.busy,
-            view.workers,
-            view.queued,
-            view.queue_capacity
-        );
-        let on_select = props.on_select.clone();
-        let onclick = Callback::from(move |_| on_select.emit(b));
-        let on_select = props.on_select.clone();
-        let onkeydown = Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
-                on_select.emit(b);
-            }
-        });
-        // Worker slots across the top half, the queue as a bar below.
-        let slots = view.workers.min(16);
-        let slot_w = (BACKEND_W - 80.0) / f64::from(slots);
-        let queue_share = if view.queue_capacity == 0 {
-            0.0
-        } else {
-            f64::from(view.queued) / f64::from(view.queue_capacity)
-        };
-        // The visible labels sit beside the button, hidden from assistive
-        // technology: the button's accessible name already says all of it,
-        // and text inside it would have to match that name word for word.
-        html! {
-            <>
-            <g class={classes!("backend", state, belief, selected.then_some("selected"))}
-               role="button" tabindex="0" aria-label={label} aria-pressed={selected.to_string()}
-               {onclick} {onkeydown}>
-                <rect class="box" x={BACKEND_X.to_string()} y={top.to_string()} width={BACKEND_W.to_string()} height={h.to_string()} rx="4" />
-                <circle class="belief" cx={(BACKEND_X + 10.0).to_string()} cy={y.to_string()} r="5" />
-                { for (0..slots).map(|s| {
-                    let busy = s < view.busy;
-                    html! { <rect class={classes!("slot", busy.then_some("busy"))}
-                        x={(BACKEND_X + 22.0 + f64::from(s) * slot_w).to_string()} y={(top + 3.0).to_string()}
-                        width={(slot_w - 2.0).max(1.0).to_string()} height={(h / 2.0 - 4.0).max(2.0).to_string()} /> }
-                }) }
-                <rect class="queue-track" x={(BACKEND_X + 22.0).to_string()} y={(y + 1.0).to_string()} width={(BACKEND_W - 80.0).to_string()} height={(h / 2.0 - 4.0).max(2.0).to_string()} />
-                <rect class="queue" x={(BACKEND_X + 22.0).to_string()} y={(y + 1.0).to_string()} width={((BACKEND_W - 80.0) * queue_share).to_string()} height={(h / 2.0 - 4.0).max(2.0).to_string()} />
-            </g>
-            if !compact {
-                <g class="backend-label" aria-hidden="true" pointer-events="none">
-                    <text class="name" x={(BACKEND_X + BACKEND_W - 54.0).to_string()} y={(y - 3.0).to_string()}>{ speed_label(b, view.speed) }</text>
-                    <text class="state" x={(BACKEND_X + BACKEND_W - 54.0).to_string()} y={(y + 11.0).to_string()}>{ state }</text>
-                </g>
-            }
-            </>
-        }
-    });
-
-    let dots = snap.messages.iter().take(MAX_DOTS).map(|m| {
-        let p = if props.animate {
-            m.progress(snap.now)
-        } else {
-            0.5
-        };
-        let (x, y) = layout.position(m.from, m.to, p, n);
-        let class = if matches!(m.from, Node::Clients) {
-            "dot request"
-        } else {
-            "dot reply"
-        };
-        html! { <circle {class} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="3" /> }
-    });
-
-    html! {
-        <svg class="diagram" viewBox={format!("0 0 {WIDTH} {:.0}", layout.height)} role="group" aria-label={props.label.clone()}>
-            <line class="edge" x1={CLIENTS_X.to_string()} y1={mid.to_string()} x2={BALANCER_X.to_string()} y2={mid.to_string()} />
-            { for edges }
-            <g class="clients" aria-hidden="true">
-                <circle cx={CLIENTS_X.to_string()} cy={mid.to_string()} r="26" />
-                <text x={CLIENTS_X.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle">{ "clients" }</text>
-            </g>
-            <g class="balancer" aria-hidden="true">
-                <rect x={(BALANCER_X - 44.0).to_string()} y={(mid - 20.0).to_string()} width="88" height="40" rx="6" />
-                <text x={BALANCER_X.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle">{ "balancer" }</text>
-            </g>
-            { for backends }
-            <g aria-hidden="true">{ for dots }</g>
-        </svg>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn messages_travel_from_clients_through_the_balancer() {
-        let l = Layout::new(4);
-        let start = l.position(Node::Clients, Node::Backend(3), 0.0, 4);
-        assert_eq!(start, (CLIENTS_X, l.middle()));
-        let end = l.position(Node::Clients, Node::Backend(3), 1.0, 4);
-        assert!((end.0 - BACKEND_X).abs() < 1e-9 && (end.1 - l.backend_y(3, 4)).abs() < 1e-9);
-        let back = l.position(Node::Backend(0), Node::Clients, 1.0, 4);
-        assert!((back.0 - CLIENTS_X).abs() < 1e-9);
-    }
-
-    #[test]
-    fn many_backends_fit_the_picture() {
-        let l = Layout::new(100);
-        assert!(l.backend_y(0, 100) > 0.0);
-        assert!(l.backend_y(99, 100) < l.height);
+/// The picture of one run.
+pub(crate) fn diagram(view: View, frame: Frame) -> Html {
+    let Frame {
+        selected,
+        on_select,
+        animate,
+        label,
+    } = frame;
+    match view {
+        View::LoadBalancing(snapshot) => html! {
+            <BalancerDiagram {snapshot} {selected} {on_select} {animate} {label} />
+        },
     }
 }

@@ -1,5 +1,6 @@
 //! Reusable pieces of the experiment pages.
 
+pub(crate) mod balancer_diagram;
 pub(crate) mod chart;
 pub(crate) mod controls;
 pub(crate) mod diagram;

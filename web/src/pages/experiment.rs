@@ -7,16 +7,15 @@
 //! so reloading or sharing the link replays it exactly.
 
 use crate::app::Header;
-use crate::components::chart::{Chart, Line, format_value};
+use crate::components::chart::{Chart, format_value};
 use crate::components::controls::Controls;
-use crate::components::diagram::Diagram;
+use crate::components::diagram::{Frame, diagram};
 use crate::hooks::animation_frame::use_animation_frame;
 use crate::live::Live;
 use crate::pages::not_found::NotFound;
 use crate::route::Route;
 use archsim_core::SimTime;
-use archsim_patterns::load_balancing::Report;
-use archsim_patterns::{Pattern, Shared};
+use archsim_patterns::{Dashboard, Shared, Trace};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -169,7 +168,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
         move || {
             if let Ok(l) = &*live.borrow() {
                 *reports.borrow_mut() =
-                    Measured(Rc::new(l.runs().iter().map(|r| r.report()).collect()));
+                    Measured(Rc::new(l.runs().iter().map(|r| r.dashboard()).collect()));
             }
         }
     };
@@ -394,7 +393,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
         html! {
             <div class="variant">
                 if !run.label.is_empty() { <h3>{ &run.label }</h3> }
-                <Diagram snapshot={run.snapshot()} selected={*selected} on_select={on_select.clone()} {animate} label={label} />
+                { diagram(run.view(), Frame { selected: *selected, on_select: on_select.clone(), animate, label: label.into() }) }
                 <Summary measured={measured.clone()} index={i} />
             </div>
         }
@@ -428,19 +427,23 @@ fn Playground(props: &PlaygroundProps) -> Html {
         </div>
     };
 
-    let fault_panel = match *selected {
-        Some(b) => html! {
-            <div class="fault-panel" role="group" aria-label={format!("Backend {}", b + 1)}>
-                <span>{ format!("Backend #{} at t = {:.2} s:", b + 1, now.as_secs_f64()) }</span>
-                <button onclick={fault("down")}>{ "Kill" }</button>
-                <button onclick={fault("slow")}>{ format!("Slow ×{SLOW_FACTOR}") }</button>
-                <button onclick={fault("recover")}>{ "Recover" }</button>
-            </div>
-        },
-        None => {
-            html! { <p class="hint">{ "Choose a backend (click it, or Tab to it and press Enter) to kill, slow or recover it." }</p> }
+    let fault_panel = experiment.pattern().fault_target().map(|target| {
+        let noun = target.noun;
+        match *selected {
+            Some(n) => html! {
+                <div class="fault-panel" role="group" aria-label={format!("{} {}", capitalised(noun), n + 1)}>
+                    <span>{ format!("{} #{} at t = {:.2} s:", capitalised(noun), n + 1, now.as_secs_f64()) }</span>
+                    <button onclick={fault("down")}>{ "Kill" }</button>
+                    if target.slow { <button onclick={fault("slow")}>{ format!("Slow ×{SLOW_FACTOR}") }</button> }
+                    <button onclick={fault("recover")}>{ "Recover" }</button>
+                </div>
+            },
+            None => {
+                let actions = if target.slow { "kill, slow or recover" } else { "kill or recover" };
+                html! { <p class="hint">{ format!("Choose a {noun} (click it, or Tab to it and press Enter) to {actions} it.") }</p> }
+            }
         }
-    };
+    });
 
     let problems_banner = (!problems.is_empty()).then(|| html! {
         <div class="problems" role="alert">
@@ -494,18 +497,27 @@ fn Playground(props: &PlaygroundProps) -> Html {
                 { body }
                 <details class="params" open=true>
                     <summary>{ "Parameters" }</summary>
-                    <Controls specs={Pattern::LoadBalancing.specs()} settings={experiment.settings().clone()} on_change={on_param} error={(*field_error).clone()} />
+                    <Controls specs={experiment.pattern().specs()} settings={experiment.settings().clone()} on_change={on_param} error={(*field_error).clone()} />
                 </details>
             </main>
         </>
     }
 }
 
-/// The latest reports of every run, compared by identity: a new set is made
+/// `word` with a capital first letter.
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The latest dashboards of every run, compared by identity: a new set is made
 /// only when the charts refresh, so the components that show them skip the
 /// frames in between.
 #[derive(Clone)]
-struct Measured(Rc<Vec<Report>>);
+struct Measured(Rc<Vec<Dashboard>>);
 
 impl PartialEq for Measured {
     fn eq(&self, other: &Self) -> bool {
@@ -523,29 +535,15 @@ struct SummaryProps {
 /// Headline numbers of one run.
 #[component]
 fn Summary(props: &SummaryProps) -> Html {
-    let Some(r) = props.measured.0.get(props.index) else {
+    let Some(d) = props.measured.0.get(props.index) else {
         return Html::default();
     };
-    let rows = [
-        ("arrived", r.arrived.to_string()),
-        ("completed", r.completed.to_string()),
-        ("rejected", r.rejected.to_string()),
-        ("failed", r.failed.to_string()),
-        ("timed out", r.timed_out.to_string()),
-        (
-            "p50 latency",
-            format!("{} ms", format_value(r.latency.p50 * 1000.0)),
-        ),
-        (
-            "p99 latency",
-            format!("{} ms", format_value(r.latency.p99 * 1000.0)),
-        ),
-        ("load imbalance", format_value(r.load_imbalance)),
-        ("broken sessions", r.broken_sessions.to_string()),
-    ];
     html! {
         <dl class="summary">
-            { for rows.iter().map(|(k, v)| html! { <div><dt>{ *k }</dt><dd>{ v }</dd></div> }) }
+            { for d.stats.iter().map(|s| {
+                let value = if s.unit.is_empty() { format_value(s.value) } else { format!("{} {}", format_value(s.value), s.unit) };
+                html! { <div><dt>{ s.label }</dt><dd>{ value }</dd></div> }
+            }) }
         </dl>
     }
 }
@@ -559,59 +557,39 @@ struct ChartsProps {
     x_max: f64,
 }
 
-/// The live charts: one run's latency percentiles, throughput and errors and
-/// per-backend load; or, when comparing, one line per variant.
+/// The live charts of one run; or, when comparing, one line per variant
+/// on shared axes.
 #[component]
 fn Charts(props: &ChartsProps) -> Html {
-    let reports = &props.measured.0;
+    let dashboards = &props.measured.0;
     let x_max = props.x_max;
-    let Some(first) = reports.first() else {
+    let Some(first) = dashboards.first() else {
         return Html::default();
     };
-    let time = first.series.time.clone();
-    if reports.len() > 1 {
-        let per_variant = |f: &dyn Fn(&Report) -> Vec<Option<f64>>| -> Vec<Line> {
-            props
-                .labels
-                .iter()
-                .zip(reports.iter())
-                .map(|(label, r)| Line {
-                    label: label.clone(),
-                    points: f(r),
-                })
-                .collect()
-        };
+    let time = &first.time;
+    if dashboards.len() > 1 {
         return html! {
             <>
-                <Chart title="99th-percentile latency" unit="ms" time={time.clone()} {x_max} lines={per_variant(&|r| ms(&r.series.p99))} />
-                <Chart title="Throughput" unit="req/s" time={time.clone()} {x_max} lines={per_variant(&|r| some(&r.series.throughput))} />
-                <Chart title="Errors" unit="req/s" time={time} {x_max} lines={per_variant(&|r| some(&r.series.errors))} />
+                { for first.compared.iter().enumerate().map(|(i, panel)| {
+                    let lines: Vec<Trace> = props
+                        .labels
+                        .iter()
+                        .zip(dashboards.iter())
+                        .filter_map(|(label, d)| {
+                            let trace = d.compared.get(i)?.lines.first()?;
+                            Some(Trace { label: label.clone(), points: trace.points.clone() })
+                        })
+                        .collect();
+                    html! { <Chart title={panel.title} unit={panel.unit} time={time.clone()} {x_max} {lines} /> }
+                }) }
             </>
         };
     }
-    let r = first;
     html! {
         <>
-            <Chart title="Latency" unit="ms" time={time.clone()} {x_max} lines={vec![
-                Line { label: "p50".into(), points: ms(&r.series.p50) },
-                Line { label: "p95".into(), points: ms(&r.series.p95) },
-                Line { label: "p99".into(), points: ms(&r.series.p99) },
-            ]} />
-            <Chart title="Throughput and errors" unit="req/s" time={time.clone()} {x_max} lines={vec![
-                Line { label: "completed".into(), points: some(&r.series.throughput) },
-                Line { label: "rejected, failed or timed out".into(), points: some(&r.series.errors) },
-            ]} />
-            <Chart title="Load per backend" unit="requests" time={time} {x_max} lines={
-                r.series.backend_load.iter().enumerate().map(|(b, s)| Line { label: format!("#{}", b + 1), points: some(s) }).collect::<Vec<_>>()
-            } />
+            { for first.panels.iter().map(|panel| html! {
+                <Chart title={panel.title} unit={panel.unit} time={time.clone()} {x_max} lines={panel.lines.clone()} />
+            }) }
         </>
     }
-}
-
-fn ms(series: &[Option<f64>]) -> Vec<Option<f64>> {
-    series.iter().map(|v| v.map(|s| s * 1000.0)).collect()
-}
-
-fn some(series: &[f64]) -> Vec<Option<f64>> {
-    series.iter().copied().map(Some).collect()
 }
