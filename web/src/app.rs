@@ -1,6 +1,6 @@
 //! The app shell: router, header, and which page each route shows.
 
-use crate::pages::{experiment::ExperimentPage, home::Home, not_found::NotFound};
+use crate::pages::{experiment::ExperimentPage, home::Home, not_found::NotFound, speed::Speed};
 use crate::route::Route;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -10,6 +10,7 @@ fn switch(route: Route) -> Html {
         Route::Home => html! { <Home /> },
         Route::Sim { preset } => html! { <ExperimentPage name={preset} embedded={false} /> },
         Route::Embed { preset } => html! { <ExperimentPage name={preset} embedded={true} /> },
+        Route::Speed => html! { <Speed /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }
@@ -33,6 +34,7 @@ pub(crate) fn Header() -> Html {
             <nav aria-label="Site">
                 <Link<Route> to={Route::Home}>{ "Experiments" }</Link<Route>>
                 <a href="book/index.html">{ "Book" }</a>
+                <Link<Route> to={Route::Speed}>{ "Speed" }</Link<Route>>
             </nav>
         </header>
     }

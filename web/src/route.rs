@@ -20,6 +20,9 @@ pub(crate) enum Route {
         /// Preset (or pattern) id.
         preset: String,
     },
+    /// How fast this browser simulates each pattern.
+    #[at("/speed")]
+    Speed,
     /// Anything else.
     #[not_found]
     #[at("/404")]

@@ -77,6 +77,14 @@ impl Pattern {
         }
     }
 
+    /// Where a report's `metrics` count the requests the run simulated (a
+    /// JSON pointer): the unit of "simulated requests per second".
+    pub const fn requests(self) -> &'static str {
+        match self {
+            Pattern::LoadBalancing => "/arrived",
+        }
+    }
+
     /// The numbers worth a column when runs are listed side by side.
     pub fn headline(self) -> &'static [Headline] {
         match self {

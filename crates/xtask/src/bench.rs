@@ -10,6 +10,10 @@
 //! ratio against the target. Then it builds the site and measures the
 //! playground in headless Chromium: milliseconds of main-thread work per
 //! animation frame on the load-balancing page (`tests/browser/frame-bench.mjs`).
+//! Last, every pattern's model at its defaults, natively
+//! (`crates/patterns/benches/models.rs`) and in wasm (the playground's
+//! `#/speed` page, driven by `tests/browser/speed-bench.mjs`): simulated
+//! requests per second, side by side.
 //! Timing never fails the task: only something that could not run does.
 
 use crate::build;
@@ -68,15 +72,54 @@ pub(crate) fn run() -> Result<(), String> {
 
     report(&params, &archsim, &simpy);
 
+    println!("\n==> xtask bench: every pattern's model, natively");
+    let native = command::run_capturing(cargo().args([
+        "bench",
+        "-p",
+        "archsim-patterns",
+        "--bench",
+        "models",
+    ]))?;
+
     println!("\n==> xtask bench: the playground in headless Chromium");
     setup::run_for(Task::Bench)?;
     build::site()?;
-    command::run(
+    browser_script("tests/browser/frame-bench.mjs")?;
+    let wasm = browser_script("tests/browser/speed-bench.mjs")?;
+    models_report(&native, &wasm)
+}
+
+/// Run a Playwright script against the built site; its output.
+fn browser_script(script: &str) -> Result<String, String> {
+    command::run_capturing(
         program("node")
-            .arg("tests/browser/frame-bench.mjs")
+            .arg(script)
             .env("ARCHSIM_SITE", build::site_dir()?)
             .env("ARCHSIM_CHROMIUM", setup::CHROMIUM),
     )
+}
+
+/// Simulated requests per second of each model, native and in wasm.
+fn models_report(native: &str, wasm: &str) -> Result<(), String> {
+    println!("\n==> xtask bench: report (each pattern at its defaults, run to the end)");
+    println!(
+        "{:<16} {:>22} {:>22} {:>7}",
+        "pattern", "native requests/s", "wasm requests/s", "ratio"
+    );
+    for line in native.lines().filter(|l| l.starts_with("archsim-model ")) {
+        let pattern = line.split_whitespace().nth(1).unwrap_or_default();
+        let rate = |output: &str, prefix: &str| -> Result<f64, String> {
+            fields_of_line(output, &format!("{prefix} {pattern} "))
+                .and_then(|f| f.get("requests_per_sec")?.parse().ok())
+                .ok_or_else(|| format!("no `{prefix} {pattern}` figures in the benchmark's output"))
+        };
+        let (n, w) = (
+            rate(native, "archsim-model")?,
+            rate(wasm, "archsim-model-wasm")?,
+        );
+        println!("{pattern:<16} {n:>22.0} {w:>22.0} {:>6.2}x", n / w);
+    }
+    Ok(())
 }
 
 /// The virtualenv's python, with SimPy installed: creates the virtualenv

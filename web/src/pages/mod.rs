@@ -3,3 +3,4 @@
 pub(crate) mod experiment;
 pub(crate) mod home;
 pub(crate) mod not_found;
+pub(crate) mod speed;

@@ -1,0 +1,45 @@
+// The #/speed page measures every pattern's model in this browser.
+//
+// The figures themselves are the benchmark's business (speed-bench.mjs);
+// this checks that the page runs every pattern to the end without freezing
+// and shows a positive rate for each.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, openPage, serveSite, until, visit } from './harness.mjs';
+
+let server;
+let base;
+let browser;
+
+before(async () => {
+  ({ server, base } = await serveSite());
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((r) => (server ? server.close(r) : r()));
+});
+
+test('the speed page measures every pattern and stays responsive', async () => {
+  const { context, page, errors } = await openPage(browser);
+  await visit(page, base, '#/speed');
+  await page.getByRole('heading', { level: 1, name: /How fast/ }).waitFor();
+  await page.getByRole('button', { name: 'Measure' }).click();
+  // The page answers script while it measures: the work is sliced.
+  assert.equal(await page.evaluate(() => 1 + 1), 2);
+  await until(
+    'every pattern to be measured',
+    async () => /^Done/.test(await page.locator('.speed-status').textContent()),
+    { timeout: 60_000 },
+  );
+  const rows = page.locator('table.speed tbody tr');
+  const patterns = await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.pattern));
+  assert.ok(patterns.includes('load-balancing'), `measured: ${patterns}`);
+  for (const rate of await page.locator('td.requests-per-sec').allTextContents()) {
+    assert.ok(Number(rate) > 0, `a positive rate: ${rate}`);
+  }
+  await context.close();
+  assert.deepEqual(errors, [], 'console errors, uncaught exceptions or failed requests');
+});

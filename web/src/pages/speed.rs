@@ -1,0 +1,196 @@
+//! How fast this browser simulates: every pattern's model, at its default
+//! parameters, run here to the end and timed on the wall clock.
+//!
+//! The runs advance in slices between animation frames, so the page stays
+//! responsive while it measures. `cargo xtask bench` opens this page in
+//! headless Chromium and prints the table, beside the native figures.
+
+use crate::app::Header;
+use crate::components::chart::format_value;
+use crate::hooks::animation_frame::use_animation_frame;
+use archsim_patterns::{Experiment, LiveRun, Pattern};
+use yew::prelude::*;
+
+/// Wall milliseconds of simulation per frame: most of a 60 Hz frame,
+/// leaving time to paint the progress.
+const SLICE_MS: f64 = 12.0;
+/// Events between clock readings: reading the clock costs more than an event.
+const EVENTS_PER_CHECK: u32 = 2_000;
+
+/// One pattern's measured speed.
+#[derive(Clone, PartialEq)]
+struct Measurement {
+    pattern: Pattern,
+    requests: u64,
+    events: u64,
+    seconds: f64,
+}
+
+/// A measurement under way.
+struct Running {
+    pattern: Pattern,
+    run: LiveRun,
+    seconds: f64,
+}
+
+/// Where the page is.
+#[derive(Default)]
+struct Bench {
+    done: Vec<Measurement>,
+    current: Option<Running>,
+    /// Patterns still to measure, in order.
+    queue: Vec<Pattern>,
+    error: Option<String>,
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+impl Bench {
+    fn start(&mut self) {
+        *self = Bench {
+            queue: Pattern::ALL.into_iter().rev().collect(),
+            ..Bench::default()
+        };
+    }
+
+    fn busy(&self) -> bool {
+        self.current.is_some() || !self.queue.is_empty()
+    }
+
+    /// Simulate for about `SLICE_MS` of wall time.
+    fn slice(&mut self) {
+        if self.current.is_none() {
+            let Some(pattern) = self.queue.pop() else {
+                return;
+            };
+            match Experiment::resolve(pattern.id())
+                .map_err(|e| e.to_string())
+                .and_then(|e| e.start().map_err(|e| e.to_string()))
+            {
+                Ok(run) => {
+                    self.current = Some(Running {
+                        pattern,
+                        run,
+                        seconds: 0.0,
+                    })
+                }
+                Err(e) => {
+                    self.error = Some(format!("{pattern}: {e}"));
+                    self.queue.clear();
+                    return;
+                }
+            }
+        }
+        let Some(current) = &mut self.current else {
+            return;
+        };
+        let started = now_ms();
+        let end = current.run.end();
+        'slice: while now_ms() - started < SLICE_MS {
+            for _ in 0..EVENTS_PER_CHECK {
+                if run_over(&current.run) {
+                    break 'slice;
+                }
+                current.run.step();
+            }
+        }
+        current.seconds += (now_ms() - started) / 1000.0;
+        if run_over(&current.run) {
+            current.run.run_until(end);
+            let Running {
+                pattern,
+                run,
+                seconds,
+            } = self.current.take().expect("just measured");
+            let requests = run
+                .report()
+                .pointer(pattern.requests())
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0);
+            self.done.push(Measurement {
+                pattern,
+                requests,
+                events: run.events_handled(),
+                seconds,
+            });
+        }
+    }
+}
+
+/// Whether `run` has no event left before its end.
+fn run_over(run: &LiveRun) -> bool {
+    run.next_event_time().is_none_or(|t| t > run.end())
+}
+
+/// The page.
+#[component]
+pub(crate) fn Speed() -> Html {
+    let bench = use_mut_ref(Bench::default);
+    let frame = use_force_update();
+    let busy = bench.borrow().busy();
+    let on_frame = {
+        let (bench, frame) = (bench.clone(), frame.clone());
+        Callback::from(move |_dt: f64| {
+            bench.borrow_mut().slice();
+            frame.force_update();
+        })
+    };
+    use_animation_frame(busy, on_frame);
+    let on_start = {
+        let (bench, frame) = (bench.clone(), frame.clone());
+        Callback::from(move |_| {
+            bench.borrow_mut().start();
+            frame.force_update();
+        })
+    };
+    let b = bench.borrow();
+    let status = match (&b.error, &b.current) {
+        (Some(e), _) => format!("Stopped: {e}"),
+        (None, Some(c)) => format!(
+            "Measuring {}: {:.0}% of its run…",
+            c.pattern.title(),
+            100.0 * c.run.now().as_secs_f64() / c.run.end().as_secs_f64()
+        ),
+        (None, None) if b.done.is_empty() => String::new(),
+        (None, None) => format!("Done: {} patterns measured.", b.done.len()),
+    };
+    html! {
+        <>
+            <Header />
+            <main class="page" id="main">
+                <h1>{ "How fast does this browser simulate?" }</h1>
+                <p class="lede">{ "Each pattern runs once at its default parameters, here in your browser, to the end of its simulated time. The figures are simulated requests and events per second of your wall-clock time." }</p>
+                <button class="primary" onclick={on_start} disabled={busy}>{ if b.done.is_empty() { "Measure" } else { "Measure again" } }</button>
+                <p class="speed-status" role="status">{ status }</p>
+                if !b.done.is_empty() {
+                    <table class="speed">
+                        <thead><tr>
+                            <th scope="col">{ "Pattern" }</th>
+                            <th scope="col">{ "Requests" }</th>
+                            <th scope="col">{ "Events" }</th>
+                            <th scope="col">{ "Wall time (s)" }</th>
+                            <th scope="col">{ "Requests/s" }</th>
+                            <th scope="col">{ "Events/s" }</th>
+                        </tr></thead>
+                        <tbody>
+                            { for b.done.iter().map(|m| html! {
+                                <tr data-pattern={m.pattern.id()}>
+                                    <th scope="row">{ m.pattern.title() }</th>
+                                    <td>{ m.requests }</td>
+                                    <td>{ m.events }</td>
+                                    <td>{ format_value(m.seconds) }</td>
+                                    <td class="requests-per-sec">{ format!("{:.0}", m.requests as f64 / m.seconds) }</td>
+                                    <td>{ format!("{:.0}", m.events as f64 / m.seconds) }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                }
+            </main>
+        </>
+    }
+}
