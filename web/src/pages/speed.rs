@@ -156,7 +156,10 @@ pub(crate) fn Speed() -> Html {
             100.0 * c.run.now().as_secs_f64() / c.run.end().as_secs_f64()
         ),
         (None, None) if b.done.is_empty() => String::new(),
-        (None, None) => format!("Done: {} patterns measured.", b.done.len()),
+        (None, None) => match b.done.len() {
+            1 => "Done: 1 pattern measured.".to_owned(),
+            n => format!("Done: {n} patterns measured."),
+        },
     };
     html! {
         <>
