@@ -55,8 +55,7 @@ pub(crate) fn parse(source: &str) -> Result<Mindmap, Error> {
         match &title {
             Some((label, _)) => root_label = Some(label.clone()),
             None if raw[root].children.is_empty() => {
-                let line = lines.line_of(source.len()).max(1);
-                return Err(Error::new(line, ErrorKind::Empty));
+                return Err(Error::new(1, ErrorKind::Empty));
             }
             None if root == 0 && raw[0].children.len() > 1 => {
                 let second = raw[0].children[1];
