@@ -47,7 +47,7 @@ pub use model::{
 };
 pub use params::{Coalescing, Params, Placement, WriteStrategy};
 pub use presets::PRESETS;
-pub use report::{NodeReport, Report, Series};
+pub use report::{Latencies, NodeReport, Report, Series};
 
 use crate::dashboard::Dashboard;
 use crate::live::{Runnable, View, run_in_steps};

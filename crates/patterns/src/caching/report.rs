@@ -29,6 +29,18 @@ pub struct NodeReport {
     pub evictions: u64,
 }
 
+/// Latency of completed requests, measured window, in seconds.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Latencies {
+    /// Every request.
+    #[serde(flatten)]
+    pub all: LatencySummary,
+    /// Reads only.
+    pub reads: LatencySummary,
+    /// Writes only.
+    pub writes: LatencySummary,
+}
+
 /// Time series for the live charts: one point per bucket of simulated time,
 /// warm-up included.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -131,12 +143,9 @@ pub struct Report {
     /// Writes acknowledged by a write-behind node that died before flushing
     /// them (whole run).
     pub lost_writes: u64,
-    /// Latency of completed requests, measured window.
-    pub latency: LatencySummary,
-    /// Latency of completed reads.
-    pub read_latency: LatencySummary,
-    /// Latency of completed writes.
-    pub write_latency: LatencySummary,
+    /// Latency of completed requests, measured window: all of them, and
+    /// reads and writes apart.
+    pub latency: Latencies,
     /// Requests completed per second, measured window.
     pub throughput: f64,
     /// Requests arriving per second, measured window.
@@ -160,8 +169,8 @@ impl Report {
             time: s.time.clone(),
             stats: vec![
                 Stat::percent("hit ratio", self.hit_ratio),
-                Stat::millis("p50 latency", self.latency.p50),
-                Stat::millis("p99 latency", self.latency.p99),
+                Stat::millis("p50 latency", self.latency.all.p50),
+                Stat::millis("p99 latency", self.latency.all.p99),
                 Stat::plain("database load (q/s)", self.db_load),
                 Stat::plain("peak database load (q/s)", self.db_peak_load),
                 Stat::percent("stale reads", self.stale_fraction),
@@ -347,9 +356,11 @@ impl Report {
             evictions: m.measured(ids.evictions),
             expirations: m.measured(ids.expirations),
             lost_writes: m.total(ids.lost_writes),
-            latency: LatencySummary::of(m.durations(ids.latency)),
-            read_latency: LatencySummary::of(m.durations(ids.read_latency)),
-            write_latency: LatencySummary::of(m.durations(ids.write_latency)),
+            latency: Latencies {
+                all: LatencySummary::of(m.durations(ids.latency)),
+                reads: LatencySummary::of(m.durations(ids.read_latency)),
+                writes: LatencySummary::of(m.durations(ids.write_latency)),
+            },
             throughput: per_sec(m.measured(ids.completed)),
             offered_rate: per_sec(m.measured(ids.arrived)),
             keys: u64::from(model.params().keys),
