@@ -1,5 +1,6 @@
 //! Cross-crate checks, one module per concern. Run with `cargo test -p archsim-tests`.
 
+mod caching;
 mod catalog;
 mod load_balancing;
 mod properties;

@@ -2,6 +2,7 @@
 //! text, run, and get a JSON report. The CLI and the cross-crate tests drive
 //! every pattern through this one door.
 
+use crate::caching;
 use crate::catalog::{self, Preset, Variants};
 use crate::live::LiveRun;
 use crate::load_balancing;
@@ -14,6 +15,8 @@ use std::fmt;
 pub enum Pattern {
     /// Clients, a balancer and a fleet of backends.
     LoadBalancing,
+    /// Clients, a cache cluster and a database.
+    Caching,
 }
 
 /// A column of a run's headline: a label and where the value sits in the
@@ -22,12 +25,13 @@ pub type Headline = (&'static str, &'static str);
 
 impl Pattern {
     /// Every pattern with a model.
-    pub const ALL: [Pattern; 1] = [Pattern::LoadBalancing];
+    pub const ALL: [Pattern; 2] = [Pattern::LoadBalancing, Pattern::Caching];
 
     /// The name in URLs and on the command line.
     pub const fn id(self) -> &'static str {
         match self {
             Pattern::LoadBalancing => "load-balancing",
+            Pattern::Caching => "caching",
         }
     }
 
@@ -35,6 +39,7 @@ impl Pattern {
     pub const fn title(self) -> &'static str {
         match self {
             Pattern::LoadBalancing => "Load Balancing",
+            Pattern::Caching => "Distributed Caching",
         }
     }
 
@@ -42,6 +47,7 @@ impl Pattern {
     pub const fn mindmap_branch(self) -> &'static str {
         match self {
             Pattern::LoadBalancing => "Load Balancing",
+            Pattern::Caching => "Caching (Distributed Caching)",
         }
     }
 
@@ -49,6 +55,7 @@ impl Pattern {
     pub fn presets(self) -> &'static [Preset] {
         match self {
             Pattern::LoadBalancing => load_balancing::PRESETS,
+            Pattern::Caching => caching::PRESETS,
         }
     }
 
@@ -60,6 +67,10 @@ impl Pattern {
                 noun: "backend",
                 slow: true,
             }),
+            Pattern::Caching => Some(FaultTarget {
+                noun: "cache node",
+                slow: false,
+            }),
         }
     }
 
@@ -67,6 +78,7 @@ impl Pattern {
     pub fn specs(self) -> &'static [ParamSpec] {
         match self {
             Pattern::LoadBalancing => load_balancing::Params::SPECS,
+            Pattern::Caching => caching::Params::SPECS,
         }
     }
 
@@ -74,6 +86,7 @@ impl Pattern {
     pub fn defaults(self) -> Settings {
         match self {
             Pattern::LoadBalancing => Settings::defaults::<load_balancing::Params>(),
+            Pattern::Caching => Settings::defaults::<caching::Params>(),
         }
     }
 
@@ -103,6 +116,21 @@ impl Pattern {
                 ("imbalance", "/load_imbalance"),
                 ("broken_sessions", "/broken_sessions"),
             ],
+            Pattern::Caching => &[
+                ("arrived", "/arrived"),
+                ("completed", "/completed"),
+                ("rejected", "/rejected"),
+                ("failed", "/failed"),
+                ("hit_ratio", "/hit_ratio"),
+                ("stale_fraction", "/stale_fraction"),
+                ("db_load/s", "/db_load"),
+                ("db_peak/s", "/db_peak_load"),
+                ("mean_s", "/latency/mean"),
+                ("p50_s", "/latency/p50"),
+                ("p99_s", "/latency/p99"),
+                ("evictions", "/evictions"),
+                ("lost_writes", "/lost_writes"),
+            ],
         }
     }
 
@@ -110,6 +138,7 @@ impl Pattern {
     pub fn validate(self, settings: &Settings) -> Result<(), ParamError> {
         match self {
             Pattern::LoadBalancing => settings.build::<load_balancing::Params>().map(drop),
+            Pattern::Caching => settings.build::<caching::Params>().map(drop),
         }
     }
 
@@ -119,6 +148,10 @@ impl Pattern {
             Pattern::LoadBalancing => Variants {
                 key: "algorithm",
                 values: &["round_robin", "least_connections", "power_of_two"],
+            },
+            Pattern::Caching => Variants {
+                key: "policy",
+                values: &["lru", "lfu", "s3_fifo"],
             },
         }
     }
@@ -134,6 +167,7 @@ impl Pattern {
             Pattern::LoadBalancing => {
                 LiveRun::new::<load_balancing::Kind>(&settings.build()?, seed)
             }
+            Pattern::Caching => LiveRun::new::<caching::Kind>(&settings.build()?, seed),
         }
     }
 }

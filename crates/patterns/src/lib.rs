@@ -26,6 +26,7 @@
 //! assert_eq!(err.to_string(), "backends=0 is not allowed: backends must be a whole number from 1 to 100");
 //! ```
 
+pub mod caching;
 pub mod catalog;
 pub mod dashboard;
 mod experiment;

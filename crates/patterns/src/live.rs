@@ -9,6 +9,7 @@
 //!
 //! [`Experiment::run`]: crate::Experiment::run
 
+use crate::caching;
 use crate::dashboard::Dashboard;
 use crate::load_balancing;
 use crate::params::{ParamError, Scenario};
@@ -21,6 +22,8 @@ use serde_json::Value;
 pub enum View {
     /// Clients, balancer and backends.
     LoadBalancing(load_balancing::Snapshot),
+    /// Clients, cache nodes and the database.
+    Caching(caching::Snapshot),
 }
 
 /// A pattern's model, as the type-erased run sees it.

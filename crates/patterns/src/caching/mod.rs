@@ -1,0 +1,107 @@
+//! # Caching (distributed caching)
+//!
+//! Clients read and write keys that live in a database; a cluster of cache
+//! nodes in front of it keeps copies of the popular ones. The model
+//! demonstrates each claim and consideration of the mind-map's *Caching*
+//! branch:
+//!
+//! - **performance**: hits are answered from memory, so the database serves
+//!   only the misses and the writes (database load, hit ratio);
+//! - **reduced latency**: a hit costs one round trip to a cache node, a miss
+//!   a round trip to the cache *and* one to a database that queues under
+//!   load (latency percentiles, hit versus miss);
+//! - **invalidation**: every key has a version, so a read that returns an
+//!   older value than the newest written is counted as *stale*. Writes
+//!   delete the cached key (cache-aside), write through the cache, write
+//!   behind it (fast, but acknowledged writes die with their node), or leave
+//!   the cached copy to expire (TTL only). The classic race — a reader
+//!   misses, reads the database, a writer updates it and deletes the key,
+//!   then the reader fills the cache with what it read — happens by itself
+//!   and leaves stale values behind;
+//! - **what to cache and for how long**: eviction policies (LRU, LFU, FIFO,
+//!   random and the scan-resistant S3-FIFO), TTLs with jitter, and the
+//!   stampede when a hot key expires, with request coalescing (single
+//!   flight) or probabilistic early refresh (XFetch) against it;
+//! - **distributed caches** for scale and fault tolerance: keys are spread
+//!   over nodes by consistent hashing (or mod N, to compare); a node that
+//!   dies takes its keys' cached values with it, and the database sees the
+//!   miss storm — about one key in N with consistent hashing, nearly all
+//!   with mod N.
+//!
+//! Keys follow a Zipf popularity from [`crate::keyspace`], with an optional
+//! hot-key burst and a one-time scan of cold keys. Arrivals, keys and the
+//! read/write mix come from their own random stream, so runs that differ in
+//! policy, strategy or placement see identical traffic.
+
+mod eviction;
+mod model;
+mod params;
+mod presets;
+mod report;
+mod store;
+
+pub use eviction::Policy;
+pub use model::{
+    CacheCluster, CacheNodeView, DatabaseView, Event, Message, MessageKind, Node, Remap, Snapshot,
+    StaleFlash,
+};
+pub use params::{Coalescing, Params, Placement, WriteStrategy};
+pub use presets::PRESETS;
+pub use report::{Latencies, NodeReport, Report, Series};
+
+use crate::dashboard::Dashboard;
+use crate::live::{Runnable, View, run_in_steps};
+use crate::params::{ParamError, Settings};
+use crate::report::chart_bucket;
+use archsim_core::{SimConfig, SimTime, Simulation};
+
+/// A simulation of checked `params`, started and ready to step: what the
+/// playground animates.
+pub fn simulation(params: &Params, seed: u64) -> Result<Simulation<CacheCluster>, ParamError> {
+    let params: Params = Settings::of(params).build()?;
+    let config = SimConfig {
+        seed,
+        warmup: SimTime::from_secs_f64(params.warmup),
+        bucket: SimTime::from_secs_f64(chart_bucket(params.duration)),
+    };
+    Ok(Simulation::new(config, |metrics| {
+        CacheCluster::new(&params, metrics)
+    }))
+}
+
+/// Run `params` with `seed` to the end and report. `progress` is told the
+/// fraction done from time to time.
+pub fn run(
+    params: &Params,
+    seed: u64,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Report, ParamError> {
+    let mut sim = simulation(params, seed)?;
+    let end = SimTime::from_secs_f64(params.duration);
+    run_in_steps(end, progress, &mut |t| sim.run_until(t));
+    Ok(Report::of(&sim))
+}
+
+/// Caching as the type-erased run drives it.
+pub(crate) struct Kind;
+
+impl Runnable for Kind {
+    type Params = Params;
+    type Model = CacheCluster;
+    type Report = Report;
+    fn simulation(params: &Params, seed: u64) -> Result<Simulation<CacheCluster>, ParamError> {
+        simulation(params, seed)
+    }
+    fn duration(params: &Params) -> f64 {
+        params.duration
+    }
+    fn report(sim: &Simulation<CacheCluster>) -> Report {
+        Report::of(sim)
+    }
+    fn dashboard(report: &Report) -> Dashboard {
+        report.dashboard()
+    }
+    fn view(sim: &Simulation<CacheCluster>) -> View {
+        View::Caching(sim.snapshot())
+    }
+}
