@@ -6,6 +6,7 @@ use crate::catalog::{self, Preset, Variants};
 use crate::live::LiveRun;
 use crate::load_balancing;
 use crate::params::{ParamError, ParamSpec, Scenario, Settings};
+use crate::sharding;
 use serde_json::{Value, json};
 use std::fmt;
 
@@ -14,6 +15,8 @@ use std::fmt;
 pub enum Pattern {
     /// Clients, a balancer and a fleet of backends.
     LoadBalancing,
+    /// A table split over database servers behind a query router.
+    Sharding,
 }
 
 /// A column of a run's headline: a label and where the value sits in the
@@ -22,12 +25,13 @@ pub type Headline = (&'static str, &'static str);
 
 impl Pattern {
     /// Every pattern with a model.
-    pub const ALL: [Pattern; 1] = [Pattern::LoadBalancing];
+    pub const ALL: [Pattern; 2] = [Pattern::LoadBalancing, Pattern::Sharding];
 
     /// The name in URLs and on the command line.
     pub const fn id(self) -> &'static str {
         match self {
             Pattern::LoadBalancing => "load-balancing",
+            Pattern::Sharding => "sharding",
         }
     }
 
@@ -35,6 +39,7 @@ impl Pattern {
     pub const fn title(self) -> &'static str {
         match self {
             Pattern::LoadBalancing => "Load Balancing",
+            Pattern::Sharding => "Database Sharding",
         }
     }
 
@@ -42,6 +47,7 @@ impl Pattern {
     pub const fn mindmap_branch(self) -> &'static str {
         match self {
             Pattern::LoadBalancing => "Load Balancing",
+            Pattern::Sharding => "Database Sharding / Partitioning",
         }
     }
 
@@ -49,6 +55,7 @@ impl Pattern {
     pub fn presets(self) -> &'static [Preset] {
         match self {
             Pattern::LoadBalancing => load_balancing::PRESETS,
+            Pattern::Sharding => sharding::PRESETS,
         }
     }
 
@@ -60,6 +67,10 @@ impl Pattern {
                 noun: "backend",
                 slow: true,
             }),
+            Pattern::Sharding => Some(FaultTarget {
+                noun: "shard",
+                slow: true,
+            }),
         }
     }
 
@@ -67,6 +78,7 @@ impl Pattern {
     pub fn specs(self) -> &'static [ParamSpec] {
         match self {
             Pattern::LoadBalancing => load_balancing::Params::SPECS,
+            Pattern::Sharding => sharding::Params::SPECS,
         }
     }
 
@@ -74,6 +86,7 @@ impl Pattern {
     pub fn defaults(self) -> Settings {
         match self {
             Pattern::LoadBalancing => Settings::defaults::<load_balancing::Params>(),
+            Pattern::Sharding => Settings::defaults::<sharding::Params>(),
         }
     }
 
@@ -95,6 +108,22 @@ impl Pattern {
                 ("imbalance", "/load_imbalance"),
                 ("broken_sessions", "/broken_sessions"),
             ],
+            Pattern::Sharding => &[
+                ("arrived", "/arrived"),
+                ("completed", "/completed"),
+                ("rejected", "/rejected"),
+                ("failed", "/failed"),
+                ("throughput/s", "/throughput"),
+                ("single_p50_s", "/single_latency/p50"),
+                ("single_p99_s", "/single_latency/p99"),
+                ("scatter_p50_s", "/scatter_latency/p50"),
+                ("scatter_p99_s", "/scatter_latency/p99"),
+                ("hot_shard_p99_s", "/hot_shard_p99"),
+                ("imbalance", "/load_imbalance"),
+                ("requests/query", "/requests_per_query"),
+                ("moved", "/moved_fraction"),
+                ("unavailable", "/peak_unavailable"),
+            ],
         }
     }
 
@@ -102,6 +131,7 @@ impl Pattern {
     pub fn validate(self, settings: &Settings) -> Result<(), ParamError> {
         match self {
             Pattern::LoadBalancing => settings.build::<load_balancing::Params>().map(drop),
+            Pattern::Sharding => settings.build::<sharding::Params>().map(drop),
         }
     }
 
@@ -111,6 +141,10 @@ impl Pattern {
             Pattern::LoadBalancing => Variants {
                 key: "algorithm",
                 values: &["round_robin", "least_connections", "power_of_two"],
+            },
+            Pattern::Sharding => Variants {
+                key: "strategy",
+                values: &["mod_n", "range", "consistent_hashing"],
             },
         }
     }
@@ -126,6 +160,7 @@ impl Pattern {
             Pattern::LoadBalancing => {
                 LiveRun::new::<load_balancing::Kind>(&settings.build()?, seed)
             }
+            Pattern::Sharding => LiveRun::new::<sharding::Kind>(&settings.build()?, seed),
         }
     }
 }

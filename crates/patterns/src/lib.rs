@@ -35,6 +35,7 @@ mod live;
 pub mod load_balancing;
 mod params;
 mod report;
+pub mod sharding;
 mod share;
 
 pub use catalog::{Preset, Variants};

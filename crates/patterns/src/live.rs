@@ -12,6 +12,7 @@
 use crate::dashboard::Dashboard;
 use crate::load_balancing;
 use crate::params::{ParamError, Scenario};
+use crate::sharding;
 use archsim_core::{Model, SimTime, Simulation};
 use serde::Serialize;
 use serde_json::Value;
@@ -21,6 +22,8 @@ use serde_json::Value;
 pub enum View {
     /// Clients, balancer and backends.
     LoadBalancing(load_balancing::Snapshot),
+    /// Router and shards.
+    Sharding(sharding::Snapshot),
 }
 
 /// A pattern's model, as the type-erased run sees it.
