@@ -3,6 +3,7 @@
 mod catalog;
 mod load_balancing;
 mod properties;
+mod sharding;
 mod theory;
 
 use archsim_patterns::Settings;
