@@ -121,16 +121,16 @@ fn user_ids_spread_evenly_where_tenants_countries_and_dates_pile_up() {
         let (user, tenant, country, created) = (&runs[0], &runs[1], &runs[2], &runs[3]);
         assert!(num(user, "/load_imbalance") < 1.4);
         assert_eq!(num(user, "/rejected"), 0.0);
-        let user_hot = num(user, "/hot_shard_p99");
+        let user_hot = num(user, "/latency/hot_shard_p99");
         for grouped in [tenant, country] {
             assert!(num(grouped, "/row_imbalance") > 2.0);
             assert!(max(&per_shard(grouped, "utilisation")) > 0.95);
             assert!(num(grouped, "/rejected") > 0.0);
-            assert!(num(grouped, "/hot_shard_p99") > 5.0 * user_hot);
+            assert!(num(grouped, "/latency/hot_shard_p99") > 5.0 * user_hot);
         }
         assert!(num(created, "/row_imbalance") < 1.3);
         assert!(num(created, "/load_imbalance") > 1.5);
-        assert!(num(created, "/hot_shard_p99") > 1.5 * user_hot);
+        assert!(num(created, "/latency/hot_shard_p99") > 1.5 * user_hot);
     }
 }
 
@@ -150,10 +150,13 @@ fn ranges_over_growing_ids_make_the_last_shard_hot() {
 #[test]
 fn more_shards_speed_up_lookups_and_slow_down_scatter_gather() {
     for runs in compare("shard-scatter-gather") {
-        let single: Vec<f64> = runs.iter().map(|r| num(r, "/single_latency/p50")).collect();
+        let single: Vec<f64> = runs
+            .iter()
+            .map(|r| num(r, "/latency/single_shard/p50"))
+            .collect();
         let scatter: Vec<f64> = runs
             .iter()
-            .map(|r| num(r, "/scatter_latency/p50"))
+            .map(|r| num(r, "/latency/scatter_gather/p50"))
             .collect();
         assert!(single[3] < single[0], "{single:?}");
         assert!(scatter.windows(2).all(|w| w[1] > w[0]), "{scatter:?}");
@@ -557,14 +560,20 @@ mod theory {
             ]);
             let reports: Vec<_> = (1..=8).map(|seed| run(&p, seed)).collect();
             let harmonic: f64 = (1..=k).map(|i| 1.0 / f64::from(i)).sum();
-            let means: Vec<f64> = reports.iter().map(|r| r.scatter_latency.mean).collect();
+            let means: Vec<f64> = reports
+                .iter()
+                .map(|r| r.latency.scatter_gather.mean)
+                .collect();
             agrees(
                 &format!("scatter-gather mean, k = {k}"),
                 &means,
                 harmonic / mu,
                 0.002 * harmonic / mu,
             );
-            let p99: Vec<f64> = reports.iter().map(|r| r.scatter_latency.p99).collect();
+            let p99: Vec<f64> = reports
+                .iter()
+                .map(|r| r.latency.scatter_gather.p99)
+                .collect();
             let theory = -(1.0 - 0.99f64.powf(1.0 / f64::from(k))).ln() / mu;
             agrees(
                 &format!("scatter-gather p99, k = {k}"),

@@ -68,7 +68,7 @@ pub use dataset::{DAYS, Dataset, GROUP_SKEW};
 pub use model::{Event, Membership, MigrationView, Node, ShardView, ShardedDatabase, Snapshot};
 pub use params::{MigrationReads, Params, ShardKey};
 pub use presets::PRESETS;
-pub use report::{MigrationReport, Report, Series, ShardReport};
+pub use report::{Latency, MigrationReport, Report, Series, ShardReport};
 
 use crate::dashboard::Dashboard;
 use crate::live::{Runnable, View, run_in_steps};

@@ -28,9 +28,9 @@ pub struct ShardReport {
     pub mean_queue: f64,
     /// Most requests waiting at once.
     pub peak_queue: u32,
-    /// 99th percentile of the time from sending it a request to its
-    /// answer, as the router sees it.
-    pub p99: f64,
+    /// Time from sending it a request to its answer, as the router sees
+    /// it, measured window.
+    pub latency: LatencySummary,
     /// Seconds its primary was down with no one serving, measured window.
     pub downtime: f64,
 }
@@ -94,6 +94,22 @@ pub struct Series {
     pub unavailable: Vec<f64>,
 }
 
+/// Query latencies, measured window: of all completed queries (at the top
+/// level, as every pattern reports them), of each kind, and of the
+/// busiest shard.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Latency {
+    /// All completed queries.
+    #[serde(flatten)]
+    pub all: LatencySummary,
+    /// Completed single-shard queries.
+    pub single_shard: LatencySummary,
+    /// Completed scatter-gather queries.
+    pub scatter_gather: LatencySummary,
+    /// 99th-percentile response time of the busiest member shard.
+    pub hot_shard_p99: f64,
+}
+
 /// The report of a sharding run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
@@ -117,12 +133,12 @@ pub struct Report {
     pub requests_per_query: f64,
     /// Reads that looked for a row on its new shard before it was copied.
     pub misses: u64,
-    /// Latency of all completed queries, measured window.
-    pub latency: LatencySummary,
-    /// Latency of completed single-shard queries.
-    pub single_latency: LatencySummary,
-    /// Latency of completed scatter-gather queries.
-    pub scatter_latency: LatencySummary,
+    /// Shard requests routed in the measured window, all shards together.
+    pub routed: u64,
+    /// Rows in the table.
+    pub rows: u64,
+    /// Query latency, measured window.
+    pub latency: Latency,
     /// Queries completed per second, measured window.
     pub throughput: f64,
     /// Queries arriving per second, measured window.
@@ -136,8 +152,6 @@ pub struct Report {
     pub row_imbalance: f64,
     /// The busiest member shard, from 1.
     pub hot_shard: u32,
-    /// Its 99th-percentile response time.
-    pub hot_shard_p99: f64,
     /// Fraction of the shard key's values whose shard the resharding
     /// changes (0 without resharding).
     pub moved_fraction: f64,
@@ -177,9 +191,9 @@ impl Report {
                 Stat::count("completed", self.completed),
                 Stat::count("rejected", self.rejected),
                 Stat::count("failed", self.failed),
-                Stat::millis("single-shard p99", self.single_latency.p99),
-                Stat::millis("scatter-gather p99", self.scatter_latency.p99),
-                Stat::millis("hot-shard p99", self.hot_shard_p99),
+                Stat::millis("single-shard p99", self.latency.single_shard.p99),
+                Stat::millis("scatter-gather p99", self.latency.scatter_gather.p99),
+                Stat::millis("hot-shard p99", self.latency.hot_shard_p99),
                 Stat::plain("load imbalance", self.load_imbalance),
                 Stat::plain("requests per query", self.requests_per_query),
                 Stat::percent("keys moved", self.moved_fraction),
@@ -285,7 +299,7 @@ impl Report {
                     utilisation: m.gauge_mean(s.busy_gauge, now) / workers,
                     mean_queue: m.gauge_mean(s.queue_gauge, now),
                     peak_queue: m.gauge_peak(s.queue_gauge, now) as u32,
-                    p99: m.durations(s.response).quantile(0.99).as_secs_f64(),
+                    latency: LatencySummary::of(m.durations(s.response)),
                     downtime: m.gauge_mean(s.down_gauge, now) * window.max(0.0),
                 }
             })
@@ -372,16 +386,20 @@ impl Report {
                 0.0
             },
             misses: m.total(ids.misses),
-            latency: LatencySummary::of(m.durations(ids.latency)),
-            single_latency: LatencySummary::of(m.durations(ids.single_latency)),
-            scatter_latency: LatencySummary::of(m.durations(ids.scatter_latency)),
+            routed: total_routed,
+            rows: u64::from(model.dataset.rows()),
+            latency: Latency {
+                all: LatencySummary::of(m.durations(ids.latency)),
+                single_shard: LatencySummary::of(m.durations(ids.single_latency)),
+                scatter_gather: LatencySummary::of(m.durations(ids.scatter_latency)),
+                hot_shard_p99: hot.latency.p99,
+            },
             throughput: per_sec(m.measured(ids.completed)),
             offered_rate: per_sec(measured_arrived),
             mean_in_system: m.gauge_mean(ids.in_system, now),
             load_imbalance,
             row_imbalance,
             hot_shard: hot.shard,
-            hot_shard_p99: hot.p99,
             moved_fraction: model.migration.as_ref().map_or(0.0, |m| m.moved_fraction),
             migration,
             unavailable: m.gauge_mean(ids.unavailable, now),
