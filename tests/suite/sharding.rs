@@ -231,6 +231,9 @@ fn double_reads_cost_extra_requests_while_rows_move() {
         assert_eq!(num(old, "/misses"), 0.0);
         assert_eq!(num(old, "/requests_per_query"), 1.0);
         assert!(num(double, "/misses") > 0.0);
+        assert_eq!(num(old, "/migration/requests_per_query"), 1.0);
+        assert!(num(double, "/migration/requests_per_query") > 1.2);
+        assert!(num(double, "/migration/latency/p50") > num(old, "/migration/latency/p50"));
         let window = |r: &Value, series: &str| window_mean(r, series, 20.0, 20.0 + took);
         assert!(window(double, "shard_requests") > 1.2 * window(old, "shard_requests"));
         assert!(window(double, "single_p50") > window(old, "single_p50"));

@@ -204,6 +204,9 @@ pub(super) struct Ids {
     pub(super) misses: CounterId,
     pub(super) copied_rows: CounterId,
     pub(super) failovers: CounterId,
+    pub(super) migration_arrivals: CounterId,
+    pub(super) migration_requests: CounterId,
+    pub(super) migration_latency: HistogramId,
     pub(super) latency: HistogramId,
     pub(super) single_latency: HistogramId,
     pub(super) scatter_latency: HistogramId,
@@ -366,6 +369,9 @@ impl ShardedDatabase {
             misses: metrics.counter("misses"),
             copied_rows: metrics.counter("copied_rows"),
             failovers: metrics.counter("failovers"),
+            migration_arrivals: metrics.counter("migration.arrived"),
+            migration_requests: metrics.counter("migration.shard_requests"),
+            migration_latency: metrics.histogram("migration.latency"),
             latency: metrics.histogram("latency"),
             single_latency: metrics.histogram("single_shard_latency"),
             scatter_latency: metrics.histogram("scatter_gather_latency"),
@@ -420,6 +426,11 @@ impl ShardedDatabase {
         self.queries.len() as u64
     }
 
+    /// Whether rows are moving.
+    fn migrating(&self) -> bool {
+        self.migration.as_ref().is_some_and(|m| !m.done())
+    }
+
     fn delay(&self) -> SimTime {
         SimTime::from_secs_f64(self.params.network_delay)
     }
@@ -457,6 +468,9 @@ impl ShardedDatabase {
             1,
         );
         cx.add_gauge(self.ids.in_system, 1.0);
+        if self.migrating() {
+            cx.count(self.ids.migration_arrivals, 1);
+        }
         let query = self.queries.insert(Query {
             arrived: cx.now(),
             scatter,
@@ -493,6 +507,9 @@ impl ShardedDatabase {
     ) {
         cx.count(self.shards[shard as usize].routed, 1);
         cx.count(self.ids.shard_requests, 1);
+        if self.migrating() {
+            cx.count(self.ids.migration_requests, 1);
+        }
         let now = cx.now();
         let leg = (now, now + self.delay());
         let part = self.parts.insert(Part {
@@ -651,6 +668,9 @@ impl ShardedDatabase {
                 self.ids.single_latency
             };
             cx.observe(by_kind, took);
+            if self.migrating() {
+                cx.observe(self.ids.migration_latency, took);
+            }
         }
     }
 

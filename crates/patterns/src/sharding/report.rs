@@ -50,6 +50,11 @@ pub struct MigrationReport {
     pub copied_rows: u64,
     /// Fraction of the rows to move that have moved, 0 to 1.
     pub progress: f64,
+    /// Latency of the queries completed while rows were moving (measured
+    /// window).
+    pub latency: LatencySummary,
+    /// Shard requests per query arriving while rows were moving.
+    pub requests_per_query: f64,
 }
 
 /// Time series for the live charts: one point per bucket of simulated time,
@@ -370,6 +375,11 @@ impl Report {
             moved_rows: mig.moved_rows,
             copied_rows: mig.copied_rows,
             progress: mig.progress(),
+            latency: LatencySummary::of(m.durations(ids.migration_latency)),
+            requests_per_query: match m.total(ids.migration_arrivals) {
+                0 => 0.0,
+                n => m.total(ids.migration_requests) as f64 / n as f64,
+            },
         });
         Report {
             arrived: m.total(ids.arrived),
