@@ -4,6 +4,7 @@ mod caching;
 mod catalog;
 mod load_balancing;
 mod properties;
+mod sharding;
 mod theory;
 
 use archsim_patterns::Settings;

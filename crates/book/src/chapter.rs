@@ -83,9 +83,12 @@ mod tests {
         let problems = expand(text, "../index.html", &mut Runs::default()).unwrap_err();
         let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, [1, 2, 3, 3]);
-        assert!(problems[0].message.starts_with(
-            "`{{#sim lb-overlaod}}`: unknown preset `lb-overlaod`; the presets are lb-distribute,"
-        ));
+        assert!(
+            problems[0].message.starts_with(
+                "`{{#sim lb-overlaod}}`: unknown preset `lb-overlaod`; the presets are "
+            )
+        );
+        assert!(problems[0].message.contains("lb-distribute, lb-overload,"));
         assert_eq!(
             problems[1].message,
             "`{{#figure lb-overload backends=0 rejected}}`: backends=0 is not allowed: \

@@ -116,7 +116,7 @@ fn bad_input_exits_2_with_a_clear_message() {
     let cases: &[(&[&str], &str)] = &[
         (
             &["run", "nope"],
-            "unknown pattern or preset 'nope': patterns are load-balancing, caching; presets are lb-distribute",
+            "unknown pattern or preset 'nope': patterns are sharding, caching, load-balancing; presets are shard-",
         ),
         (
             &["run", "load-balancing", "--set", "backendz=3"],

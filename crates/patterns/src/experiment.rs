@@ -7,6 +7,7 @@ use crate::catalog::{self, Preset, Variants};
 use crate::live::LiveRun;
 use crate::load_balancing;
 use crate::params::{ParamError, ParamSpec, Scenario, Settings};
+use crate::sharding;
 use serde_json::{Value, json};
 use std::fmt;
 
@@ -17,6 +18,8 @@ pub enum Pattern {
     LoadBalancing,
     /// Clients, a cache cluster and a database.
     Caching,
+    /// A table split over database servers behind a query router.
+    Sharding,
 }
 
 /// A column of a run's headline: a label and where the value sits in the
@@ -25,13 +28,14 @@ pub type Headline = (&'static str, &'static str);
 
 impl Pattern {
     /// Every pattern with a model.
-    pub const ALL: [Pattern; 2] = [Pattern::LoadBalancing, Pattern::Caching];
+    pub const ALL: [Pattern; 3] = [Pattern::Sharding, Pattern::Caching, Pattern::LoadBalancing];
 
     /// The name in URLs and on the command line.
     pub const fn id(self) -> &'static str {
         match self {
             Pattern::LoadBalancing => "load-balancing",
             Pattern::Caching => "caching",
+            Pattern::Sharding => "sharding",
         }
     }
 
@@ -40,6 +44,7 @@ impl Pattern {
         match self {
             Pattern::LoadBalancing => "Load Balancing",
             Pattern::Caching => "Distributed Caching",
+            Pattern::Sharding => "Database Sharding",
         }
     }
 
@@ -48,6 +53,7 @@ impl Pattern {
         match self {
             Pattern::LoadBalancing => "Load Balancing",
             Pattern::Caching => "Caching (Distributed Caching)",
+            Pattern::Sharding => "Database Sharding / Partitioning",
         }
     }
 
@@ -56,6 +62,7 @@ impl Pattern {
         match self {
             Pattern::LoadBalancing => load_balancing::PRESETS,
             Pattern::Caching => caching::PRESETS,
+            Pattern::Sharding => sharding::PRESETS,
         }
     }
 
@@ -71,6 +78,10 @@ impl Pattern {
                 noun: "cache node",
                 slow: false,
             }),
+            Pattern::Sharding => Some(FaultTarget {
+                noun: "shard",
+                slow: true,
+            }),
         }
     }
 
@@ -79,6 +90,7 @@ impl Pattern {
         match self {
             Pattern::LoadBalancing => load_balancing::Params::SPECS,
             Pattern::Caching => caching::Params::SPECS,
+            Pattern::Sharding => sharding::Params::SPECS,
         }
     }
 
@@ -87,6 +99,7 @@ impl Pattern {
         match self {
             Pattern::LoadBalancing => Settings::defaults::<load_balancing::Params>(),
             Pattern::Caching => Settings::defaults::<caching::Params>(),
+            Pattern::Sharding => Settings::defaults::<sharding::Params>(),
         }
     }
 
@@ -94,7 +107,7 @@ impl Pattern {
     /// JSON pointer): the unit of "simulated requests per second".
     pub const fn requests(self) -> &'static str {
         match self {
-            Pattern::LoadBalancing => "/arrived",
+            Pattern::LoadBalancing | Pattern::Caching | Pattern::Sharding => "/arrived",
         }
     }
 
@@ -131,6 +144,22 @@ impl Pattern {
                 ("evictions", "/evictions"),
                 ("lost_writes", "/lost_writes"),
             ],
+            Pattern::Sharding => &[
+                ("arrived", "/arrived"),
+                ("completed", "/completed"),
+                ("rejected", "/rejected"),
+                ("failed", "/failed"),
+                ("throughput/s", "/throughput"),
+                ("single_p50_s", "/latency/single_shard/p50"),
+                ("single_p99_s", "/latency/single_shard/p99"),
+                ("scatter_p50_s", "/latency/scatter_gather/p50"),
+                ("scatter_p99_s", "/latency/scatter_gather/p99"),
+                ("hot_shard_p99_s", "/latency/hot_shard_p99"),
+                ("imbalance", "/load_imbalance"),
+                ("requests/query", "/requests_per_query"),
+                ("moved", "/moved_fraction"),
+                ("unavailable", "/peak_unavailable"),
+            ],
         }
     }
 
@@ -139,6 +168,7 @@ impl Pattern {
         match self {
             Pattern::LoadBalancing => settings.build::<load_balancing::Params>().map(drop),
             Pattern::Caching => settings.build::<caching::Params>().map(drop),
+            Pattern::Sharding => settings.build::<sharding::Params>().map(drop),
         }
     }
 
@@ -152,6 +182,10 @@ impl Pattern {
             Pattern::Caching => Variants {
                 key: "policy",
                 values: &["lru", "lfu", "s3_fifo"],
+            },
+            Pattern::Sharding => Variants {
+                key: "strategy",
+                values: &["mod_n", "range", "consistent_hashing"],
             },
         }
     }
@@ -168,6 +202,7 @@ impl Pattern {
                 LiveRun::new::<load_balancing::Kind>(&settings.build()?, seed)
             }
             Pattern::Caching => LiveRun::new::<caching::Kind>(&settings.build()?, seed),
+            Pattern::Sharding => LiveRun::new::<sharding::Kind>(&settings.build()?, seed),
         }
     }
 }

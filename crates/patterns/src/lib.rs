@@ -36,6 +36,7 @@ mod live;
 pub mod load_balancing;
 mod params;
 mod report;
+pub mod sharding;
 mod share;
 
 pub use catalog::{Preset, Variants};

@@ -13,6 +13,7 @@ use crate::caching;
 use crate::dashboard::Dashboard;
 use crate::load_balancing;
 use crate::params::{ParamError, Scenario};
+use crate::sharding;
 use archsim_core::{Model, SimTime, Simulation};
 use serde::Serialize;
 use serde_json::Value;
@@ -24,6 +25,8 @@ pub enum View {
     LoadBalancing(load_balancing::Snapshot),
     /// Clients, cache nodes and the database.
     Caching(caching::Snapshot),
+    /// Router and shards.
+    Sharding(sharding::Snapshot),
 }
 
 /// A pattern's model, as the type-erased run sees it.

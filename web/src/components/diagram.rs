@@ -2,6 +2,8 @@
 //! picture for the [`View`] a run gives.
 
 use crate::components::balancer_diagram::BalancerDiagram;
+use crate::components::cache_diagram::CacheDiagram;
+use crate::components::shard_diagram::ShardDiagram;
 use archsim_patterns::View;
 use yew::prelude::*;
 
@@ -29,6 +31,12 @@ pub(crate) fn diagram(view: View, frame: Frame) -> Html {
     match view {
         View::LoadBalancing(snapshot) => html! {
             <BalancerDiagram {snapshot} {selected} {on_select} {animate} {label} />
+        },
+        View::Caching(snapshot) => html! {
+            <CacheDiagram {snapshot} {selected} {on_select} {animate} {label} />
+        },
+        View::Sharding(snapshot) => html! {
+            <ShardDiagram {snapshot} {selected} {on_select} {animate} {label} />
         },
     }
 }

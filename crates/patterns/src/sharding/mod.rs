@@ -1,0 +1,128 @@
+//! # Database sharding (partitioning)
+//!
+//! One table is split over several database servers — *shards* — and a
+//! router sends each query to the shard that holds its row. The model
+//! demonstrates each point of the mind-map's *Database Sharding /
+//! Partitioning* branch:
+//!
+//! - it **distributes data across multiple database servers**: each shard
+//!   holds a share of the rows and serves a share of the queries, so the
+//!   cluster carries traffic no single server could (rows and load per
+//!   shard, one server versus several);
+//! - **queries can be directed to specific shards**: a lookup that names
+//!   the shard key costs one shard request, wherever the data lives;
+//! - **choosing the sharding key is critical**: the same workload sharded
+//!   by user id is spread evenly, by tenant, country or creation date it
+//!   piles onto a hot shard (imbalance, the hot shard's p99);
+//! - **cross-shard queries are complex and less performant**: a query that
+//!   does not name the key asks every shard and waits for the slowest, so
+//!   its latency is the maximum of several and its work grows with the
+//!   number of shards;
+//! - **operations are harder**: adding a shard moves rows — almost all of
+//!   them under hash mod N, about `1/(n+1)` under consistent schemes — and
+//!   the copy competes with queries; a failed shard makes its rows
+//!   unavailable until a replica is promoted, or until it recovers.
+//!
+//! ## The pieces
+//!
+//! - The **table** ([`Dataset`]) has one row per user with four candidate
+//!   shard keys: user id, tenant, country and creation day, each skewed as
+//!   real data is. Row popularity is Zipf over users, and recent rows are the
+//!   hot ones.
+//! - The **placement** of key values on shards is
+//!   [`crate::keyspace::Placement`] under any of its six strategies.
+//! - **Shards** are database servers with a few workers, exponential
+//!   service times and a bounded queue, so load turns into latency and, past
+//!   capacity, into rejections. Each may have standby replicas.
+//! - A **resharding** ([`Params::reshard_to`]) copies the rows that change
+//!   shard in batches at a limited rate; the batches queue for the same
+//!   workers as the queries. Reads meanwhile go to the old shard, or try the
+//!   new one first ([`MigrationReads`]).
+//! - **Faults** use the shared schedule syntax ([`crate::fault`]): a
+//!   shard's primary goes down, slows or recovers.
+//!
+//! Arrival times, query kinds and rows come from their own random stream,
+//! and the table from another, so runs that differ only in strategy, key or
+//! shard count see the same queries on the same data.
+//!
+//! ```
+//! use archsim_patterns::sharding::{self, Params, ShardKey};
+//!
+//! let params = Params { shard_key: ShardKey::Tenant, duration: 10.0, warmup: 2.0, ..Params::default() };
+//! let tenant = sharding::run(&params, 1, &mut |_| {}).unwrap();
+//! let by_user = sharding::run(&Params { shard_key: ShardKey::UserId, ..params }, 1, &mut |_| {}).unwrap();
+//! // The same queries; sharding by tenant leaves one shard far busier.
+//! assert_eq!(tenant.arrived, by_user.arrived);
+//! assert!(tenant.load_imbalance > by_user.load_imbalance);
+//! ```
+
+mod dataset;
+mod migration;
+mod model;
+mod params;
+mod presets;
+mod report;
+mod slots;
+
+pub use dataset::{DAYS, Dataset, GROUP_SKEW};
+pub use model::{Event, Membership, MigrationView, Node, ShardView, ShardedDatabase, Snapshot};
+pub use params::{MigrationReads, Params, ShardKey};
+pub use presets::PRESETS;
+pub use report::{Latency, MigrationReport, Report, Series, ShardReport};
+
+use crate::dashboard::Dashboard;
+use crate::live::{Runnable, View, run_in_steps};
+use crate::params::{ParamError, Settings};
+use crate::report::chart_bucket;
+use archsim_core::{SimConfig, SimTime, Simulation};
+
+/// A simulation of checked `params`, started and ready to step: what the
+/// playground animates.
+pub fn simulation(params: &Params, seed: u64) -> Result<Simulation<ShardedDatabase>, ParamError> {
+    let params: Params = Settings::of(params).build()?;
+    let config = SimConfig {
+        seed,
+        warmup: SimTime::from_secs_f64(params.warmup),
+        bucket: SimTime::from_secs_f64(chart_bucket(params.duration)),
+    };
+    Ok(Simulation::new(config, |metrics| {
+        ShardedDatabase::new(&params, seed, metrics)
+    }))
+}
+
+/// Run `params` with `seed` to the end and report. `progress` is told the
+/// fraction done from time to time.
+pub fn run(
+    params: &Params,
+    seed: u64,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Report, ParamError> {
+    let mut sim = simulation(params, seed)?;
+    let end = SimTime::from_secs_f64(params.duration);
+    run_in_steps(end, progress, &mut |t| sim.run_until(t));
+    Ok(Report::of(&sim))
+}
+
+/// Sharding as the type-erased run drives it.
+pub(crate) struct Kind;
+
+impl Runnable for Kind {
+    type Params = Params;
+    type Model = ShardedDatabase;
+    type Report = Report;
+    fn simulation(params: &Params, seed: u64) -> Result<Simulation<ShardedDatabase>, ParamError> {
+        simulation(params, seed)
+    }
+    fn duration(params: &Params) -> f64 {
+        params.duration
+    }
+    fn report(sim: &Simulation<ShardedDatabase>) -> Report {
+        Report::of(sim)
+    }
+    fn dashboard(report: &Report) -> Dashboard {
+        report.dashboard()
+    }
+    fn view(sim: &Simulation<ShardedDatabase>) -> View {
+        View::Sharding(sim.snapshot())
+    }
+}
