@@ -1,6 +1,7 @@
 //! Reusable pieces of the experiment pages.
 
 pub(crate) mod balancer_diagram;
+pub(crate) mod cache_diagram;
 pub(crate) mod chart;
 pub(crate) mod controls;
 pub(crate) mod diagram;

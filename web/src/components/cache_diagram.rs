@@ -1,0 +1,384 @@
+//! The caching diagram: clients, the cache nodes and the database, with
+//! requests moving along the edges.
+//!
+//! Clients sit on the left, the cache cluster in a column in the middle and
+//! the database on the right; reads that miss, and writes that bypass the
+//! cache, travel to the database along the bottom. Each cache node shows how
+//! full its memory is, its hit ratio so far and, under write-behind, the
+//! writes it holds that the database has not seen; a node that just served a
+//! stale value flashes. The database shows its busy workers and its queue.
+//! Cache nodes are buttons: choosing one lets a person kill it or bring it
+//! back.
+//!
+//! Messages differ in shape as well as colour (Okabe–Ito), so no kind is
+//! told apart by colour alone: reads are filled circles, misses and refusals
+//! hollow ones, writes squares, stale hits larger circles.
+
+use super::chart::PALETTE;
+use archsim_core::Condition;
+use archsim_patterns::caching::{MessageKind, Node, Snapshot};
+use yew::prelude::*;
+
+const WIDTH: f64 = 640.0;
+const CLIENTS_X: f64 = 56.0;
+const NODE_X: f64 = 200.0;
+const NODE_W: f64 = 200.0;
+const DB_X: f64 = 500.0;
+const DB_W: f64 = 120.0;
+/// Messages drawn at most, so a busy run stays cheap to render.
+const MAX_DOTS: usize = 400;
+/// How long a stale read flashes, in µs (the snapshot keeps 300 ms).
+const FLASH_MICROS: f64 = 300_000.0;
+
+/// Properties of [`CacheDiagram`].
+#[derive(Properties, PartialEq)]
+pub(crate) struct Props {
+    /// What to draw.
+    pub(crate) snapshot: Snapshot,
+    /// Cache node chosen for fault injection, if any.
+    pub(crate) selected: Option<u32>,
+    /// A cache node was chosen.
+    pub(crate) on_select: Callback<u32>,
+    /// Whether dots should move (off under `prefers-reduced-motion`).
+    pub(crate) animate: bool,
+    /// Accessible name of the diagram.
+    pub(crate) label: AttrValue,
+}
+
+/// Where everything sits for a cluster of `nodes` cache nodes.
+struct Layout {
+    nodes: usize,
+    height: f64,
+    row: f64,
+}
+
+impl Layout {
+    fn new(nodes: usize) -> Self {
+        let row = (300.0 / nodes.max(1) as f64).clamp(18.0, 56.0);
+        Layout {
+            nodes,
+            height: (row * nodes as f64 + 70.0).max(220.0),
+            row,
+        }
+    }
+
+    /// The vertical middle of the clients and the database.
+    fn middle(&self) -> f64 {
+        (self.height - 30.0) / 2.0
+    }
+
+    /// The lane along the bottom that clients and the database share.
+    fn bottom(&self) -> f64 {
+        self.height - 14.0
+    }
+
+    fn node_y(&self, n: u32) -> f64 {
+        let top = (self.height - 30.0 - self.row * self.nodes as f64) / 2.0;
+        top + self.row * (f64::from(n) + 0.5)
+    }
+
+    /// The waypoints of the path from `from` to `to`.
+    fn route(&self, from: Node, to: Node) -> Vec<(f64, f64)> {
+        let mid = self.middle();
+        let clients = (CLIENTS_X, mid);
+        let database = (DB_X, mid);
+        let cache_left = |n: u32| (NODE_X, self.node_y(n));
+        let cache_right = |n: u32| (NODE_X + NODE_W, self.node_y(n));
+        let under = [
+            (CLIENTS_X, self.bottom()),
+            (DB_X + DB_W / 2.0, self.bottom()),
+        ];
+        match (from, to) {
+            (Node::Clients, Node::Cache(n)) => vec![clients, cache_left(n)],
+            (Node::Cache(n), Node::Clients) => vec![cache_left(n), clients],
+            (Node::Cache(n), Node::Database) => vec![cache_right(n), database],
+            (Node::Database, Node::Cache(n)) => vec![database, cache_right(n)],
+            (Node::Clients, Node::Database) => {
+                vec![clients, under[0], under[1], (DB_X + DB_W / 2.0, mid + 22.0)]
+            }
+            (Node::Database, Node::Clients) => {
+                vec![(DB_X + DB_W / 2.0, mid + 22.0), under[1], under[0], clients]
+            }
+            _ => vec![clients, clients],
+        }
+    }
+
+    /// Where a message is, `p` of the way along its path.
+    fn position(&self, from: Node, to: Node, p: f64) -> (f64, f64) {
+        let points = self.route(from, to);
+        let lengths: Vec<f64> = points
+            .windows(2)
+            .map(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1))
+            .collect();
+        let mut along = p.clamp(0.0, 1.0) * lengths.iter().sum::<f64>();
+        for (w, len) in points.windows(2).zip(&lengths) {
+            if along <= *len {
+                let t = if *len > 0.0 { along / len } else { 1.0 };
+                return (
+                    w[0].0 + (w[1].0 - w[0].0) * t,
+                    w[0].1 + (w[1].1 - w[0].1) * t,
+                );
+            }
+            along -= len;
+        }
+        *points.last().expect("a route has points")
+    }
+}
+
+/// How a message of `kind` is drawn: a colour and whether it is hollow,
+/// square or large.
+fn look(kind: MessageKind) -> (&'static str, Shape) {
+    match kind {
+        MessageKind::Lookup | MessageKind::Query => ("var(--request)", Shape::Dot),
+        MessageKind::Hit => ("var(--up)", Shape::Dot),
+        MessageKind::StaleHit => ("var(--down)", Shape::Large),
+        MessageKind::Miss => ("var(--slow)", Shape::Ring),
+        MessageKind::Rows | MessageKind::Fill => ("var(--reply)", Shape::Dot),
+        MessageKind::Write | MessageKind::Delete => ("var(--fg)", Shape::Square),
+        MessageKind::Ack => ("var(--muted)", Shape::Square),
+        MessageKind::Flush => (PALETTE[1], Shape::Square),
+        MessageKind::Refused => ("var(--down)", Shape::Ring),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Dot,
+    Ring,
+    Square,
+    Large,
+}
+
+fn dot(kind: MessageKind, (x, y): (f64, f64)) -> Html {
+    let (colour, shape) = look(kind);
+    let (cx, cy) = (format!("{x:.1}"), format!("{y:.1}"));
+    match shape {
+        Shape::Dot => html! { <circle {cx} {cy} r="3" style={format!("fill: {colour}")} /> },
+        Shape::Large => html! {
+            <circle {cx} {cy} r="5" style={format!("fill: {colour}; stroke: var(--fg); stroke-width: 1")} />
+        },
+        Shape::Ring => html! {
+            <circle {cx} {cy} r="3" style={format!("fill: none; stroke: {colour}; stroke-width: 1.5")} />
+        },
+        Shape::Square => html! {
+            <rect x={format!("{:.1}", x - 2.5)} y={format!("{:.1}", y - 2.5)} width="5" height="5"
+                  style={format!("fill: {colour}")} />
+        },
+    }
+}
+
+fn percent(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+/// The animated diagram.
+#[component]
+pub(crate) fn CacheDiagram(props: &Props) -> Html {
+    let snap = &props.snapshot;
+    let n = snap.nodes.len();
+    let layout = Layout::new(n);
+    let mid = layout.middle();
+    let compact = layout.row < 34.0;
+
+    let edges = (0..n as u32).map(|i| {
+        let y = layout.node_y(i);
+        html! {
+            <>
+            <line class="edge" x1={CLIENTS_X.to_string()} y1={mid.to_string()} x2={NODE_X.to_string()} y2={y.to_string()} />
+            <line class="edge" x1={(NODE_X + NODE_W).to_string()} y1={y.to_string()} x2={DB_X.to_string()} y2={mid.to_string()} />
+            </>
+        }
+    });
+    let bottom_lane = {
+        let points = layout.route(Node::Clients, Node::Database);
+        let d: Vec<String> = points
+            .iter()
+            .map(|(x, y)| format!("{x:.1},{y:.1}"))
+            .collect();
+        html! { <polyline class="edge" points={d.join(" ")} fill="none" stroke-dasharray="4 4" /> }
+    };
+
+    let flashing = |node: Node| -> Option<f64> {
+        snap.stale_flashes
+            .iter()
+            .filter(|f| f.node == node)
+            .map(|f| {
+                let age = snap.now.saturating_sub(f.at).as_micros() as f64;
+                if props.animate {
+                    (1.0 - age / FLASH_MICROS).clamp(0.0, 1.0)
+                } else {
+                    1.0
+                }
+            })
+            .reduce(f64::max)
+    };
+
+    let nodes = snap.nodes.iter().enumerate().map(|(i, view)| {
+        let id = i as u32;
+        let y = layout.node_y(id);
+        let h = layout.row - 6.0;
+        let top = y - h / 2.0;
+        let state = match view.condition {
+            Condition::Up => "up",
+            Condition::Slow(_) => "slow",
+            Condition::Down => "down",
+        };
+        let selected = props.selected == Some(id);
+        let fullness = if view.capacity == 0 {
+            0.0
+        } else {
+            f64::from(view.items) / f64::from(view.capacity)
+        };
+        let dirty = if view.dirty > 0 {
+            format!(", {} writes not yet in the database", view.dirty)
+        } else {
+            String::new()
+        };
+        let label = format!(
+            "Cache node {}: {state}, holds {} of {} items, hit ratio {}{dirty}",
+            id + 1,
+            view.items,
+            view.capacity,
+            percent(view.hit_ratio),
+        );
+        let on_select = props.on_select.clone();
+        let onclick = Callback::from(move |_| on_select.emit(id));
+        let on_select = props.on_select.clone();
+        let onkeydown = Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                on_select.emit(id);
+            }
+        });
+        let bar_w = NODE_W - 70.0;
+        let bar_h = (h / 2.0 - 4.0).max(3.0);
+        let flash = flashing(Node::Cache(id));
+        html! {
+            <>
+            <g class={classes!("backend", "cache-node", state, selected.then_some("selected"))}
+               role="button" tabindex="0" aria-label={label} aria-pressed={selected.to_string()}
+               {onclick} {onkeydown}>
+                <rect class="box" x={NODE_X.to_string()} y={top.to_string()} width={NODE_W.to_string()} height={h.to_string()} rx="4" />
+                // Memory: items held against capacity.
+                <rect class="queue-track" x={(NODE_X + 8.0).to_string()} y={(top + 4.0).to_string()} width={bar_w.to_string()} height={bar_h.to_string()} />
+                <rect class="slot busy" x={(NODE_X + 8.0).to_string()} y={(top + 4.0).to_string()} width={(bar_w * fullness).to_string()} height={bar_h.to_string()} />
+                // Dirty writes (write-behind) as a share of the memory.
+                if view.dirty > 0 {
+                    <rect class="queue" x={(NODE_X + 8.0).to_string()} y={(y + 1.0).to_string()}
+                        width={(bar_w * (f64::from(view.dirty) / f64::from(view.capacity.max(1))).min(1.0)).to_string()}
+                        height={(bar_h / 2.0).to_string()} />
+                }
+                if let Some(strength) = flash {
+                    <rect x={(NODE_X - 3.0).to_string()} y={(top - 3.0).to_string()} width={(NODE_W + 6.0).to_string()} height={(h + 6.0).to_string()} rx="6"
+                        style={format!("fill: none; stroke: var(--down); stroke-width: 3; opacity: {strength:.2}")} />
+                }
+            </g>
+            if !compact {
+                <g class="backend-label" aria-hidden="true" pointer-events="none">
+                    <text class="name" x={(NODE_X + NODE_W - 56.0).to_string()} y={(y - 3.0).to_string()}>{ format!("#{} {}", id + 1, percent(view.hit_ratio)) }</text>
+                    <text class="state" x={(NODE_X + NODE_W - 56.0).to_string()} y={(y + 11.0).to_string()}>{ state }</text>
+                </g>
+            }
+            </>
+        }
+    });
+
+    let db = &snap.database;
+    let db_top = mid - 40.0;
+    let slots = db.workers.clamp(1, 16);
+    let slot_w = (DB_W - 16.0) / f64::from(slots);
+    let busy_shown = if db.workers > slots {
+        // Many workers: show the busy share.
+        (f64::from(db.busy) / f64::from(db.workers) * f64::from(slots)).round() as u32
+    } else {
+        db.busy
+    };
+    let queue_share = if db.queue_capacity == 0 {
+        f64::from(u8::from(db.queued > 0))
+    } else {
+        (f64::from(db.queued) / f64::from(db.queue_capacity)).min(1.0)
+    };
+    let db_flash = flashing(Node::Database);
+    let database = html! {
+        <g class="database" aria-hidden="true">
+            <rect class="box" x={DB_X.to_string()} y={db_top.to_string()} width={DB_W.to_string()} height="62" rx="8"
+                style="fill: var(--bg); stroke: var(--muted); stroke-width: 1.5" />
+            <text x={(DB_X + DB_W / 2.0).to_string()} y={(db_top + 14.0).to_string()} text-anchor="middle">{ "database" }</text>
+            { for (0..slots).map(|s| {
+                let busy = s < busy_shown;
+                html! { <rect class={classes!("slot", busy.then_some("busy"))}
+                    x={(DB_X + 8.0 + f64::from(s) * slot_w).to_string()} y={(db_top + 22.0).to_string()}
+                    width={(slot_w - 2.0).max(1.0).to_string()} height="14" /> }
+            }) }
+            <rect class="queue-track" x={(DB_X + 8.0).to_string()} y={(db_top + 42.0).to_string()} width={(DB_W - 16.0).to_string()} height="10" />
+            <rect class="queue" x={(DB_X + 8.0).to_string()} y={(db_top + 42.0).to_string()} width={((DB_W - 16.0) * queue_share).to_string()} height="10" />
+            if let Some(strength) = db_flash {
+                <rect x={(DB_X - 3.0).to_string()} y={(db_top - 3.0).to_string()} width={(DB_W + 6.0).to_string()} height="68" rx="10"
+                    style={format!("fill: none; stroke: var(--down); stroke-width: 3; opacity: {strength:.2}")} />
+            }
+        </g>
+    };
+    let database_summary = format!(
+        "Database: {} of {} queries running, {} waiting; hit ratio so far {}",
+        db.busy,
+        db.workers,
+        db.queued,
+        percent(snap.hit_ratio)
+    );
+
+    let dots = snap.messages.iter().take(MAX_DOTS).map(|m| {
+        let p = if props.animate {
+            m.flight.progress(snap.now)
+        } else {
+            0.5
+        };
+        dot(m.kind, layout.position(m.flight.from, m.flight.to, p))
+    });
+
+    html! {
+        <svg class="diagram" viewBox={format!("0 0 {WIDTH} {:.0}", layout.height)} role="group" aria-label={props.label.clone()}>
+            <desc>{ database_summary }</desc>
+            { for edges }
+            { bottom_lane }
+            <g class="clients" aria-hidden="true">
+                <circle cx={CLIENTS_X.to_string()} cy={mid.to_string()} r="26" />
+                <text x={CLIENTS_X.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle">{ "clients" }</text>
+            </g>
+            if n == 0 {
+                <text x={(NODE_X + NODE_W / 2.0).to_string()} y={(mid - 30.0).to_string()} text-anchor="middle" class="state" aria-hidden="true">{ "no cache" }</text>
+            }
+            { for nodes }
+            { database }
+            <g aria-hidden="true">{ for dots }</g>
+        </svg>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_follow_their_routes_end_to_end() {
+        let l = Layout::new(3);
+        let start = l.position(Node::Clients, Node::Cache(2), 0.0);
+        assert_eq!(start, (CLIENTS_X, l.middle()));
+        let end = l.position(Node::Clients, Node::Cache(2), 1.0);
+        assert!((end.0 - NODE_X).abs() < 1e-9 && (end.1 - l.node_y(2)).abs() < 1e-9);
+        // Reads that miss go to the database along the bottom lane.
+        let halfway = l.position(Node::Clients, Node::Database, 0.5);
+        assert!((halfway.1 - l.bottom()).abs() < 1e-9, "{halfway:?}");
+        let back = l.position(Node::Database, Node::Clients, 1.0);
+        assert_eq!(back, (CLIENTS_X, l.middle()));
+    }
+
+    #[test]
+    fn many_nodes_fit_the_picture() {
+        for n in [0, 1, 4, 32] {
+            let l = Layout::new(n);
+            for i in 0..n as u32 {
+                assert!(l.node_y(i) > 0.0 && l.node_y(i) < l.bottom(), "{n} nodes");
+            }
+        }
+    }
+}
