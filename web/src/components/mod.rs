@@ -3,3 +3,4 @@
 pub(crate) mod chart;
 pub(crate) mod controls;
 pub(crate) mod diagram;
+pub(crate) mod shard_diagram;
