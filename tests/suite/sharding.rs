@@ -84,7 +84,13 @@ fn four_shards_carry_what_one_server_cannot() {
     for runs in compare("shard-scale-out") {
         let (one, four) = (&runs[0], &runs[1]);
         assert!(num(one, "/rejected") > 0.5 * num(one, "/arrived"));
-        assert!(num(one, "/latency/p50") > 0.4);
+        let served = num(one, "/throughput");
+        assert!(
+            (185.0..215.0).contains(&served),
+            "one server serves {served}/s"
+        );
+        let waited = num(one, "/latency/p50");
+        assert!((0.4..0.7).contains(&waited), "median {waited}");
         assert_eq!(num(four, "/rejected"), 0.0);
         assert!(num(four, "/latency/p99") < 0.15);
         let rows = per_shard(four, "rows");
@@ -106,11 +112,12 @@ fn routed_lookups_cost_one_shard_request_and_scatter_gather_eight() {
         let (routed, scattered) = (&runs[0], &runs[1]);
         assert_eq!(num(routed, "/requests_per_query"), 1.0);
         assert_eq!(num(scattered, "/requests_per_query"), 8.0);
-        assert!(max(&per_shard(routed, "utilisation")) < 0.15);
+        let light = per_shard(routed, "utilisation");
+        assert!(light.iter().all(|&u| u > 0.05 && u < 0.15), "{light:?}");
         let busy = per_shard(scattered, "utilisation");
         assert!(busy.iter().all(|&u| u > 0.6 && u < 0.9), "{busy:?}");
         let p50 = num(routed, "/latency/p50");
-        assert!(p50 < 0.015, "routed median {p50}");
+        assert!((0.005..0.015).contains(&p50), "routed median {p50}");
         assert!(num(scattered, "/latency/p50") > 3.0 * p50);
     }
 }
@@ -139,7 +146,10 @@ fn ranges_over_growing_ids_make_the_last_shard_hot() {
     for runs in compare("shard-range-hotspot") {
         let (range, hashed) = (&runs[0], &runs[1]);
         let shares = per_shard(range, "load_share");
-        assert!(shares[7] > 0.4 && shares[0] < 0.1, "{shares:?}");
+        assert!(
+            (0.4..0.65).contains(&shares[7]) && shares[0] < 0.1,
+            "{shares:?}"
+        );
         assert_eq!(num(range, "/row_imbalance"), 1.0);
         assert!(num(range, "/rejected") > 0.0);
         assert!(num(hashed, "/load_imbalance") < 1.4);
@@ -232,7 +242,8 @@ fn double_reads_cost_extra_requests_while_rows_move() {
         assert_eq!(num(old, "/requests_per_query"), 1.0);
         assert!(num(double, "/misses") > 0.0);
         assert_eq!(num(old, "/migration/requests_per_query"), 1.0);
-        assert!(num(double, "/migration/requests_per_query") > 1.2);
+        let extra = num(double, "/migration/requests_per_query");
+        assert!((1.2..1.5).contains(&extra), "{extra} requests per query");
         assert!(num(double, "/migration/latency/p50") > num(old, "/migration/latency/p50"));
         let window = |r: &Value, series: &str| window_mean(r, series, 20.0, 20.0 + took);
         assert!(window(double, "shard_requests") > 1.2 * window(old, "shard_requests"));

@@ -5,3 +5,4 @@ pub(crate) mod cache_diagram;
 pub(crate) mod chart;
 pub(crate) mod controls;
 pub(crate) mod diagram;
+pub(crate) mod shard_diagram;

@@ -51,8 +51,8 @@ pub const PRESETS: &[Preset] = &[
             the biggest tenant or country lands whole on one shard: it holds more than twice \
             its share of the rows, runs flat out and rejects queries, and its p99 is several \
             times that of the user-id shards. By creation date the rows are spread evenly, \
-            yet the shards holding the last few days take most of the traffic: the rows are \
-            balanced, the load is not.",
+            yet the shards holding the last few days take far more than their share of the \
+            traffic: the rows are balanced, the load is not.",
         params: &[
             ("shards", "8"),
             ("strategy", "consistent_hashing"),

@@ -1,0 +1,330 @@
+//! The sharding diagram: the router and the shards, with queries fanning out
+//! along the edges and migration batches moving between shards.
+//!
+//! Each shard shows its worker slots (filled when busy), its queue as a bar,
+//! and two bars of its share of the cluster: rows held and requests served
+//! so far, each against the largest shard, so a hot shard stands out at a
+//! glance. A shard's state (up, slow, down, promoting a replica) and its
+//! place in a resharding (standby, joining, leaving, retired) are written
+//! beside it. Lookups travel to one shard; a scatter-gather query sends a
+//! dot to every shard at once; row copies are squares travelling from the
+//! old shard to the new. Shards are buttons: choosing one lets a person
+//! break it or mend it.
+
+// Until the experiment page dispatches each `View` to its own diagram.
+#![allow(dead_code)]
+
+use crate::components::chart::PALETTE;
+use archsim_core::Condition;
+use archsim_patterns::sharding::{Membership, Node, ShardView, Snapshot};
+use yew::prelude::*;
+
+const WIDTH: f64 = 640.0;
+const CLIENTS_X: f64 = 40.0;
+const ROUTER_X: f64 = 160.0;
+const ROUTER_HALF_W: f64 = 40.0;
+const SHARD_X: f64 = 330.0;
+const SHARD_W: f64 = 300.0;
+/// Width of the worker slots and the queue bar.
+const WORK_W: f64 = 110.0;
+/// Where the name and state of a shard are written.
+const LABEL_X: f64 = SHARD_X + WORK_W + 14.0;
+/// Where the rows and load bars start, and how wide they are at most.
+const BARS_X: f64 = SHARD_X + 215.0;
+const BARS_W: f64 = 80.0;
+/// Room under the shards for the legend.
+const LEGEND_H: f64 = 26.0;
+/// Messages drawn at most, so a busy run stays cheap to render.
+const MAX_DOTS: usize = 400;
+/// Colours of the two share bars and of the kinds of message.
+const ROWS_COLOUR: &str = PALETTE[2];
+const LOAD_COLOUR: &str = PALETTE[1];
+const FAN_OUT_COLOUR: &str = PALETTE[4];
+const COPY_COLOUR: &str = PALETTE[5];
+
+/// Properties of [`ShardDiagram`].
+#[derive(Properties, PartialEq)]
+pub(crate) struct Props {
+    /// What to draw.
+    pub(crate) snapshot: Snapshot,
+    /// Shard chosen for fault injection, if any.
+    pub(crate) selected: Option<u32>,
+    /// A shard was chosen.
+    pub(crate) on_select: Callback<u32>,
+    /// Whether dots should move (off under `prefers-reduced-motion`).
+    pub(crate) animate: bool,
+    /// Accessible name of the diagram.
+    pub(crate) label: AttrValue,
+}
+
+struct Layout {
+    height: f64,
+    row: f64,
+}
+
+impl Layout {
+    fn new(shards: usize) -> Self {
+        let row = (360.0 / shards as f64).clamp(14.0, 52.0);
+        Layout {
+            height: (row * shards as f64 + 40.0).max(200.0) + LEGEND_H,
+            row,
+        }
+    }
+
+    /// The middle of the drawing area (above the legend).
+    fn middle(&self) -> f64 {
+        (self.height - LEGEND_H) / 2.0
+    }
+
+    fn shard_y(&self, s: u32, n: usize) -> f64 {
+        let top = (self.height - LEGEND_H - self.row * n as f64) / 2.0;
+        top + self.row * (f64::from(s) + 0.5)
+    }
+
+    fn point(&self, node: Node, n: usize) -> (f64, f64) {
+        match node {
+            Node::Router => (ROUTER_X + ROUTER_HALF_W, self.middle()),
+            Node::Shard(s) => (SHARD_X, self.shard_y(s, n)),
+        }
+    }
+
+    /// Where a message is, `p` of the way from `from` to `to`: a straight
+    /// line between the router and a shard, a curve bulging left between
+    /// two shards.
+    fn position(&self, from: Node, to: Node, p: f64, n: usize) -> (f64, f64) {
+        let (a, z) = (self.point(from, n), self.point(to, n));
+        match (from, to) {
+            (Node::Shard(_), Node::Shard(_)) => {
+                let control = (SHARD_X - 40.0 - (z.1 - a.1).abs() / 4.0, (a.1 + z.1) / 2.0);
+                let q = 1.0 - p;
+                (
+                    q * q * a.0 + 2.0 * q * p * control.0 + p * p * z.0,
+                    q * q * a.1 + 2.0 * q * p * control.1 + p * p * z.1,
+                )
+            }
+            _ => (a.0 + (z.0 - a.0) * p, a.1 + (z.1 - a.1) * p),
+        }
+    }
+}
+
+/// What a shard is doing, in words, for its label and its accessible name.
+fn state_name(view: &ShardView) -> String {
+    match view.condition {
+        Condition::Down if view.promote_at.is_some() => "promoting replica".into(),
+        Condition::Down => "down".into(),
+        Condition::Slow(k) => format!("slow ×{k}"),
+        Condition::Up => "up".into(),
+    }
+}
+
+fn membership_name(m: Membership) -> &'static str {
+    match m {
+        Membership::Standby => "standby",
+        Membership::Active => "active",
+        Membership::Joining => "joining",
+        Membership::Leaving => "leaving",
+        Membership::Retired => "retired",
+    }
+}
+
+/// `part` of `whole` as a fraction in `[0, 1]` (0 when `whole` is 0).
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        (part as f64 / whole as f64).clamp(0.0, 1.0)
+    }
+}
+
+/// The animated diagram.
+#[component]
+pub(crate) fn ShardDiagram(props: &Props) -> Html {
+    let snap = &props.snapshot;
+    let n = snap.shards.len();
+    let layout = Layout::new(n);
+    let mid = layout.middle();
+    let compact = layout.row < 30.0;
+    let most_rows = snap.shards.iter().map(|s| s.rows).max().unwrap_or(0);
+    let most_served = snap.shards.iter().map(|s| s.served).max().unwrap_or(0);
+    let router_edge = ROUTER_X + ROUTER_HALF_W;
+
+    let edges = (0..n as u32).map(|s| {
+        let y = layout.shard_y(s, n);
+        html! { <line class="edge" x1={router_edge.to_string()} y1={mid.to_string()} x2={SHARD_X.to_string()} y2={y.to_string()} /> }
+    });
+
+    let shards = snap.shards.iter().enumerate().map(|(i, view)| {
+        let s = i as u32;
+        let y = layout.shard_y(s, n);
+        let h = layout.row - 4.0;
+        let top = y - h / 2.0;
+        let state = match view.condition {
+            Condition::Up => "up",
+            Condition::Slow(_) => "slow",
+            Condition::Down => "down",
+        };
+        let membership = membership_name(view.membership);
+        let faded = matches!(view.membership, Membership::Standby | Membership::Retired);
+        let selected = props.selected == Some(s);
+        let label = format!(
+            "Shard {}: {}, {}, {} standby replicas; {} of {} workers busy, {} queued of {}; {} rows, {} requests served",
+            s + 1,
+            state_name(view),
+            membership,
+            view.replicas,
+            view.busy,
+            view.workers,
+            view.queued,
+            view.queue_capacity,
+            view.rows,
+            view.served
+        );
+        let on_select = props.on_select.clone();
+        let onclick = Callback::from(move |_| on_select.emit(s));
+        let on_select = props.on_select.clone();
+        let onkeydown = Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                on_select.emit(s);
+            }
+        });
+        let slots = view.workers.min(16);
+        let slot_w = WORK_W / f64::from(slots.max(1));
+        let half = (h / 2.0 - 4.0).max(2.0);
+        let queue_share = share(u64::from(view.queued), u64::from(view.queue_capacity));
+        let rows_w = BARS_W * share(view.rows, most_rows);
+        let load_w = BARS_W * share(view.served, most_served);
+        // The visible labels sit beside the button, hidden from assistive
+        // technology: the button's accessible name already says all of it.
+        html! {
+            <>
+            <g class={classes!("backend", "shard", state, membership, selected.then_some("selected"))}
+               opacity={if faded { "0.45" } else { "1" }}
+               role="button" tabindex="0" aria-label={label} aria-pressed={selected.to_string()}
+               {onclick} {onkeydown}>
+                <rect class="box" x={SHARD_X.to_string()} y={top.to_string()} width={SHARD_W.to_string()} height={h.to_string()} rx="4" />
+                { for (0..slots).map(|w| {
+                    let busy = w < view.busy;
+                    html! { <rect class={classes!("slot", busy.then_some("busy"))}
+                        x={(SHARD_X + 8.0 + f64::from(w) * slot_w).to_string()} y={(top + 3.0).to_string()}
+                        width={(slot_w - 2.0).max(1.0).to_string()} height={half.to_string()} /> }
+                }) }
+                <rect class="queue-track" x={(SHARD_X + 8.0).to_string()} y={(y + 1.0).to_string()} width={WORK_W.to_string()} height={half.to_string()} />
+                <rect class="queue" x={(SHARD_X + 8.0).to_string()} y={(y + 1.0).to_string()} width={(WORK_W * queue_share).to_string()} height={half.to_string()} />
+                <rect fill={ROWS_COLOUR} x={BARS_X.to_string()} y={(top + 3.0).to_string()} width={rows_w.to_string()} height={half.to_string()} />
+                <rect fill={LOAD_COLOUR} x={BARS_X.to_string()} y={(y + 1.0).to_string()} width={load_w.to_string()} height={half.to_string()} />
+            </g>
+            if !compact {
+                <g class="backend-label" aria-hidden="true" pointer-events="none">
+                    <text class="name" x={LABEL_X.to_string()} y={(y - 3.0).to_string()}>{
+                        if view.membership == Membership::Active {
+                            format!("#{}", s + 1)
+                        } else {
+                            format!("#{} {membership}", s + 1)
+                        }
+                    }</text>
+                    <text class="state" x={LABEL_X.to_string()} y={(y + 11.0).to_string()}>{ state_name(view) }</text>
+                </g>
+            }
+            </>
+        }
+    });
+
+    let flights = snap
+        .lookups
+        .iter()
+        .map(|m| (m, "lookup"))
+        .chain(snap.fan_out.iter().map(|m| (m, "fan-out")))
+        .chain(snap.copies.iter().map(|m| (m, "copy")))
+        .take(MAX_DOTS);
+    let dots = flights.map(|(m, kind)| {
+        let p = if props.animate { m.progress(snap.now) } else { 0.5 };
+        let (x, y) = layout.position(m.from, m.to, p, n);
+        let (cx, cy) = (format!("{x:.1}"), format!("{y:.1}"));
+        match kind {
+            "copy" => html! {
+                <rect class="dot copy" fill={COPY_COLOUR} x={format!("{:.1}", x - 3.5)} y={format!("{:.1}", y - 3.5)} width="7" height="7" />
+            },
+            "fan-out" => html! { <circle class="dot fan-out" fill={FAN_OUT_COLOUR} {cx} {cy} r="3" /> },
+            _ => {
+                let class = if matches!(m.from, Node::Router) { "dot request" } else { "dot reply" };
+                html! { <circle {class} {cx} {cy} r="3" /> }
+            }
+        }
+    });
+
+    let status = match &snap.migration {
+        Some(m) if !m.done => Some(format!(
+            "moving rows: {:.0}%",
+            100.0 * share(m.copied_rows, m.moved_rows)
+        )),
+        _ => None,
+    };
+    let legend_y = layout.height - 9.0;
+
+    html! {
+        <svg class="diagram" viewBox={format!("0 0 {WIDTH} {:.0}", layout.height)} role="group" aria-label={props.label.clone()}>
+            <line class="edge" x1={(CLIENTS_X + 22.0).to_string()} y1={mid.to_string()} x2={(ROUTER_X - ROUTER_HALF_W).to_string()} y2={mid.to_string()} />
+            { for edges }
+            <g class="clients" aria-hidden="true">
+                <circle cx={CLIENTS_X.to_string()} cy={mid.to_string()} r="22" />
+                <text x={CLIENTS_X.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle">{ "clients" }</text>
+            </g>
+            <g class="balancer" aria-hidden="true">
+                <rect x={(ROUTER_X - ROUTER_HALF_W).to_string()} y={(mid - 20.0).to_string()} width={(2.0 * ROUTER_HALF_W).to_string()} height="40" rx="6" />
+                <text x={ROUTER_X.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle">{ "router" }</text>
+                if let Some(text) = status {
+                    <text class="state" x={ROUTER_X.to_string()} y={(mid + 36.0).to_string()} text-anchor="middle">{ text }</text>
+                }
+                <text class="state" x={ROUTER_X.to_string()} y={(mid - 28.0).to_string()} text-anchor="middle">{ format!("{} queries in flight", snap.queries) }</text>
+            </g>
+            { for shards }
+            <g aria-hidden="true">{ for dots }</g>
+            <g class="legend" aria-hidden="true">
+                <circle class="dot request" cx="12" cy={(legend_y - 4.0).to_string()} r="3" />
+                <text x="20" y={legend_y.to_string()}>{ "lookup" }</text>
+                <circle fill={FAN_OUT_COLOUR} cx="82" cy={(legend_y - 4.0).to_string()} r="3" />
+                <text x="90" y={legend_y.to_string()}>{ "scatter-gather" }</text>
+                <rect fill={COPY_COLOUR} x="190" y={(legend_y - 7.5).to_string()} width="7" height="7" />
+                <text x="202" y={legend_y.to_string()}>{ "row copy" }</text>
+                <rect fill={ROWS_COLOUR} x={BARS_X.to_string()} y={(legend_y - 8.0).to_string()} width="10" height="8" />
+                <text x={(BARS_X + 14.0).to_string()} y={legend_y.to_string()}>{ "rows" }</text>
+                <rect fill={LOAD_COLOUR} x={(BARS_X + 42.0).to_string()} y={(legend_y - 8.0).to_string()} width="10" height="8" />
+                <text x={(BARS_X + 56.0).to_string()} y={legend_y.to_string()}>{ "load" }</text>
+            </g>
+        </svg>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_travel_between_the_router_and_their_shard() {
+        let l = Layout::new(4);
+        let start = l.position(Node::Router, Node::Shard(3), 0.0, 4);
+        assert_eq!(start, (ROUTER_X + ROUTER_HALF_W, l.middle()));
+        let end = l.position(Node::Router, Node::Shard(3), 1.0, 4);
+        assert!((end.0 - SHARD_X).abs() < 1e-9 && (end.1 - l.shard_y(3, 4)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn copies_curve_left_of_the_shards_from_one_to_the_other() {
+        let l = Layout::new(5);
+        let (a, z) = (Node::Shard(0), Node::Shard(4));
+        assert_eq!(l.position(a, z, 0.0, 5), (SHARD_X, l.shard_y(0, 5)));
+        let end = l.position(a, z, 1.0, 5);
+        assert!((end.1 - l.shard_y(4, 5)).abs() < 1e-9);
+        assert!(l.position(a, z, 0.5, 5).0 < SHARD_X);
+    }
+
+    #[test]
+    fn many_shards_fit_the_picture() {
+        let l = Layout::new(64);
+        assert!(l.shard_y(0, 64) > 0.0);
+        assert!(l.shard_y(63, 64) < l.height - LEGEND_H);
+        assert_eq!(share(3, 0), 0.0);
+        assert_eq!(share(5, 4), 1.0);
+    }
+}
