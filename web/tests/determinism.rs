@@ -4,18 +4,19 @@
 //! and for `wasm32-unknown-unknown`, where wasm-bindgen-test-runner runs it
 //! in headless Chromium. Both builds check the same pinned digests, so when
 //! both pass, the two platforms produced the very same report, byte for
-//! byte — including the floating-point latency percentiles, EWMAs and
-//! log-normal service times, where a platform's `ln`/`exp` could differ by an
-//! ulp.
+//! byte — including the floating-point latency percentiles, EWMAs,
+//! log-normal service times and Zipf tables, where a platform's
+//! `ln`/`exp`/`pow` could differ by an ulp.
 //!
-//! A digest is a 64-bit FNV-1a of `serde_json::to_string(&report)`. If a
+//! A digest is a 64-bit FNV-1a of the report's metrics as JSON (what
+//! `archsim run --format json` prints under `metrics`). If a
 //! model change moves the numbers on purpose, run this natively, and copy
 //! the new digests the failure prints into [`CASES`]; the wasm run must then
 //! agree without being touched.
 
 use archsim_core::SimTime;
-use archsim_patterns::Shared;
-use archsim_patterns::load_balancing::{self as lb, Report};
+use archsim_patterns::{Experiment, Shared};
+use serde_json::Value;
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
@@ -29,7 +30,8 @@ struct Case {
 
 /// The pinned runs. Each exercises different arithmetic: health checks and
 /// a fault schedule; log-normal services with peak-EWMA scoring on an uneven
-/// fleet; random choice with round trips across regions.
+/// fleet; random choice with round trips across regions; Zipf keys through
+/// a cache with TTL jitter; a sharded table with scatter-gather queries.
 const CASES: &[Case] = &[
     Case {
         preset: "lb-health-checks",
@@ -46,6 +48,16 @@ const CASES: &[Case] = &[
         query: "algorithm=random&seed=77&duration=20&warmup=2",
         digest: 0xc0de_44d0_a051_a1f8,
     },
+    Case {
+        preset: "cache-jitter",
+        query: "seed=9",
+        digest: 0x458b_10c0_dad9_c019,
+    },
+    Case {
+        preset: "shard-scatter-gather",
+        query: "seed=9",
+        digest: 0x5844_4b78_d144_6a80,
+    },
 ];
 
 /// 64-bit FNV-1a.
@@ -55,8 +67,8 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// The link's parameters and seed, exactly as the playground decodes them.
-fn decode(case: &Case) -> (lb::Params, u64) {
+/// The link's experiment, exactly as the playground decodes it.
+fn decode(case: &Case) -> Experiment {
     let (shared, problems) =
         Shared::decode(case.preset, case.query).unwrap_or_else(|e| panic!("{}: {e}", case.preset));
     assert!(
@@ -65,16 +77,11 @@ fn decode(case: &Case) -> (lb::Params, u64) {
         case.preset,
         case.query
     );
-    let params = shared
-        .experiment
-        .settings()
-        .build()
-        .unwrap_or_else(|e| panic!("{}: {e}", case.preset));
-    (params, shared.experiment.seed())
+    shared.experiment
 }
 
-fn digest(report: &Report) -> (u64, String) {
-    let json = serde_json::to_string(report).expect("a report serialises");
+fn digest(metrics: &Value) -> (u64, String) {
+    let json = serde_json::to_string(metrics).expect("a report serialises");
     (fnv1a(json.as_bytes()), json)
 }
 
@@ -82,22 +89,23 @@ fn digest(report: &Report) -> (u64, String) {
 fn check_pinned_digests() {
     let mut wrong = Vec::new();
     for case in CASES {
-        let (params, seed) = decode(case);
-        let report = lb::run(&params, seed, &mut |_| {}).expect("valid params run");
+        let report = decode(case).run(&mut |_| {}).expect("valid params run");
+        let metrics = &report["metrics"];
+        let arrived = metrics["arrived"]
+            .as_u64()
+            .expect("every report counts arrivals");
         assert!(
-            report.arrived > 1_000,
+            arrived > 1_000,
             "{}: too small a run to prove much",
             case.preset
         );
-        let (got, json) = digest(&report);
+        let (got, json) = digest(metrics);
         if got != case.digest {
             wrong.push(format!(
-                "{}?{}: digest {got:#018x}, pinned {:#018x} (arrived {}, completed {}, {} bytes of JSON, starting {})",
+                "{}?{}: digest {got:#018x}, pinned {:#018x} (arrived {arrived}, {} bytes of JSON, starting {})",
                 case.preset,
                 case.query,
                 case.digest,
-                report.arrived,
-                report.completed,
                 json.len(),
                 &json[..json.len().min(160)],
             ));
@@ -114,27 +122,29 @@ fn check_pinned_digests() {
 /// The playground advances a run in frame-sized slices (and one event at a
 /// time with Step): the report at the end must not depend on the slicing.
 fn check_slices_do_not_matter() {
-    let case = &CASES[0];
-    let (params, seed) = decode(case);
-    let end = SimTime::from_secs_f64(params.duration);
-    let whole = lb::run(&params, seed, &mut |_| {}).expect("runs");
+    for case in CASES {
+        let experiment = decode(case);
+        let whole = experiment.run(&mut |_| {}).expect("runs");
 
-    let mut sim = lb::simulation(&params, seed).expect("builds");
-    // A few single steps, then 60 frames a second at 10× speed.
-    for _ in 0..25 {
-        sim.step();
+        let mut run = experiment.start().expect("builds");
+        let end = run.end();
+        // A few single steps, then 60 frames a second at 10× speed.
+        for _ in 0..25 {
+            run.step();
+        }
+        let frame = SimTime::from_micros(1_000_000 / 6);
+        let mut t = run.now();
+        while t < end {
+            t = (t + frame).min(end);
+            run.run_until(t);
+        }
+        assert_eq!(
+            digest(&run.report()).0,
+            digest(&whole["metrics"]).0,
+            "{}: slicing the run changed its report",
+            case.preset
+        );
     }
-    let frame = SimTime::from_micros(1_000_000 / 6);
-    let mut t = sim.now();
-    while t < end {
-        t = (t + frame).min(end);
-        sim.run_until(t);
-    }
-    assert_eq!(
-        digest(&Report::of(&sim)).0,
-        digest(&whole).0,
-        "slicing the run changed its report"
-    );
 }
 
 #[cfg(not(target_arch = "wasm32"))]

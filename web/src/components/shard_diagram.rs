@@ -11,9 +11,6 @@
 //! old shard to the new. Shards are buttons: choosing one lets a person
 //! break it or mend it.
 
-// Until the experiment page dispatches each `View` to its own diagram.
-#![allow(dead_code)]
-
 use crate::components::chart::PALETTE;
 use archsim_core::Condition;
 use archsim_patterns::sharding::{Membership, Node, ShardView, Snapshot};
