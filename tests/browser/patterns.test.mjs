@@ -40,7 +40,7 @@ describe('caching', () => {
     await p.page.getByRole('button', { name: 'Pause' }).click();
     await p.page.getByRole('button', { name: /^Cache node 1:/ }).first().click();
     await p.page.getByRole('button', { name: 'Kill' }).click();
-    await until('the fault in the link', async () => /faults=[0-9.]+(%3A|:)down(%3A|:)1/.test(p.page.url()));
+    await until('the fault in the link', async () => /faults=([^&]*,)?[0-9.]+(%3A|:)down(%3A|:)1(&|,|$)/.test(p.page.url()));
     await until('node 1 drawn down', async () =>
       /^Cache node 1: down/.test(
         await p.page.getByRole('button', { name: /^Cache node 1:/ }).first().getAttribute('aria-label'),

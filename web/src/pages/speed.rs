@@ -155,6 +155,7 @@ pub(crate) fn Speed() -> Html {
             c.pattern.title(),
             100.0 * c.run.now().as_secs_f64() / c.run.end().as_secs_f64()
         ),
+        (None, None) if b.busy() => "Starting…".to_owned(),
         (None, None) if b.done.is_empty() => String::new(),
         (None, None) => match b.done.len() {
             1 => "Done: 1 pattern measured.".to_owned(),
