@@ -4,7 +4,7 @@
 
 use crate::caching;
 use crate::catalog::{self, Preset, Variants};
-use crate::live::LiveRun;
+use crate::live::{LiveRun, run_to_json};
 use crate::load_balancing;
 use crate::params::{ParamError, ParamSpec, Scenario, Settings};
 use crate::sharding;
@@ -103,14 +103,6 @@ impl Pattern {
         }
     }
 
-    /// Where a report's `metrics` count the requests the run simulated (a
-    /// JSON pointer): the unit of "simulated requests per second".
-    pub const fn requests(self) -> &'static str {
-        match self {
-            Pattern::LoadBalancing | Pattern::Caching | Pattern::Sharding => "/arrived",
-        }
-    }
-
     /// The numbers worth a column when runs are listed side by side.
     pub fn headline(self) -> &'static [Headline] {
         match self {
@@ -193,6 +185,22 @@ impl Pattern {
     /// The pattern called `id`.
     pub fn from_id(id: &str) -> Option<Pattern> {
         Pattern::ALL.into_iter().find(|p| p.id() == id)
+    }
+
+    /// Run checked `settings` with `seed` to the end; the report as JSON.
+    fn run(
+        self,
+        settings: &Settings,
+        seed: u64,
+        progress: &mut dyn FnMut(f64),
+    ) -> Result<Value, ParamError> {
+        match self {
+            Pattern::LoadBalancing => {
+                run_to_json::<load_balancing::Kind>(&settings.build()?, seed, progress)
+            }
+            Pattern::Caching => run_to_json::<caching::Kind>(&settings.build()?, seed, progress),
+            Pattern::Sharding => run_to_json::<sharding::Kind>(&settings.build()?, seed, progress),
+        }
     }
 
     /// A run of checked `settings` with `seed`, ready to step.
@@ -325,7 +333,7 @@ impl Experiment {
     /// Run to the end and report as JSON: `pattern`, `preset` (or null),
     /// `seed`, `params` (the effective values) and `metrics`.
     pub fn run(&self, progress: &mut dyn FnMut(f64)) -> Result<Value, ParamError> {
-        let metrics = self.start()?.finish(progress);
+        let metrics = self.pattern.run(&self.settings, self.seed, progress)?;
         Ok(json!({
             "pattern": self.pattern.id(),
             "preset": self.preset.map(|p| p.id),

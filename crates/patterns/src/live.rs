@@ -1,6 +1,6 @@
 //! A running experiment of any pattern, behind one type: what the
-//! playground steps frame by frame and what [`Experiment::run`] runs to the
-//! end.
+//! playground steps frame by frame; and the run to the end that
+//! [`Experiment::run`] reports as JSON.
 //!
 //! Each pattern module plugs in by implementing [`Runnable`]: how to build
 //! its simulation, how long it runs, how to report it, and what its diagram
@@ -47,6 +47,22 @@ pub(crate) trait Runnable: 'static {
     fn dashboard(report: &Self::Report) -> Dashboard;
     /// What the diagram draws now.
     fn view(sim: &Simulation<Self::Model>) -> View;
+    /// Requests the run has simulated so far (arrivals).
+    fn requests(report: &Self::Report) -> u64;
+}
+
+/// Run `params` with `seed` to the end and report as JSON. Generic rather
+/// than a method of [`LiveRun`], so that a build which never asks for JSON
+/// (the playground) carries no serialisation code.
+pub(crate) fn run_to_json<R: Runnable>(
+    params: &R::Params,
+    seed: u64,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Value, ParamError> {
+    let mut sim = R::simulation(params, seed)?;
+    let end = SimTime::from_secs_f64(R::duration(params));
+    run_in_steps(end, progress, &mut |t| sim.run_until(t));
+    Ok(serde_json::to_value(R::report(&sim)).expect("reports serialize to JSON"))
 }
 
 /// The object-safe face of a `Simulation` of some [`Runnable`].
@@ -58,7 +74,7 @@ trait Running {
     fn events_handled(&self) -> u64;
     fn view(&self) -> View;
     fn dashboard(&self) -> Dashboard;
-    fn report(&self) -> Value;
+    fn requests(&self) -> u64;
 }
 
 struct Run<R: Runnable>(Simulation<R::Model>);
@@ -85,8 +101,8 @@ impl<R: Runnable> Running for Run<R> {
     fn dashboard(&self) -> Dashboard {
         R::dashboard(&R::report(&self.0))
     }
-    fn report(&self) -> Value {
-        serde_json::to_value(R::report(&self.0)).expect("reports serialize to JSON")
+    fn requests(&self) -> u64 {
+        R::requests(&R::report(&self.0))
     }
 }
 
@@ -150,17 +166,9 @@ impl LiveRun {
         self.run.dashboard()
     }
 
-    /// The pattern's report, as measured so far, as JSON.
-    pub fn report(&self) -> Value {
-        self.run.report()
-    }
-
-    /// Run to the end, telling `progress` the fraction done from time to
-    /// time, and report.
-    pub fn finish(mut self, progress: &mut dyn FnMut(f64)) -> Value {
-        let end = self.end;
-        run_in_steps(end, progress, &mut |t| self.run_until(t));
-        self.report()
+    /// Requests simulated so far.
+    pub fn requests(&self) -> u64 {
+        self.run.requests()
     }
 }
 

@@ -106,14 +106,9 @@ impl Bench {
                 run,
                 seconds,
             } = self.current.take().expect("just measured");
-            let requests = run
-                .report()
-                .pointer(pattern.requests())
-                .and_then(|v| v.as_u64())
-                .unwrap_or(0);
             self.done.push(Measurement {
                 pattern,
-                requests,
+                requests: run.requests(),
                 events: run.events_handled(),
                 seconds,
             });

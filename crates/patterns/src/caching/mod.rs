@@ -104,4 +104,7 @@ impl Runnable for Kind {
     fn view(sim: &Simulation<CacheCluster>) -> View {
         View::Caching(sim.snapshot())
     }
+    fn requests(report: &Report) -> u64 {
+        report.arrived
+    }
 }

@@ -88,4 +88,7 @@ impl Runnable for Kind {
     fn view(sim: &Simulation<LoadBalancer>) -> View {
         View::LoadBalancing(sim.snapshot())
     }
+    fn requests(report: &Report) -> u64 {
+        report.arrived
+    }
 }

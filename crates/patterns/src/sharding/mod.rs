@@ -125,4 +125,7 @@ impl Runnable for Kind {
     fn view(sim: &Simulation<ShardedDatabase>) -> View {
         View::Sharding(sim.snapshot())
     }
+    fn requests(report: &Report) -> u64 {
+        report.arrived
+    }
 }
