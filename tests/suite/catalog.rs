@@ -1,39 +1,90 @@
 //! Every leaf of the mind-map opens a preset, and every preset names a leaf
 //! that exists.
 //!
-//! The map is read with a deliberately small reader (headings and list
-//! items); the full markmap parser comes with the mind-map crate.
+//! The map is read with the site's own parser (`archsim-mindmap`), so these
+//! checks see exactly the tree the home page draws.
 
+use archsim_mindmap::{Mindmap, color::SCHEME_CATEGORY_10};
 use archsim_patterns::{Pattern, catalog};
 
 const MAP: &str = include_str!("../../mindmap/architectures.md");
 
-/// `(branch heading, leaf text)` for every list item without children.
+fn map() -> Mindmap {
+    archsim_mindmap::parse(MAP).unwrap_or_else(|e| panic!("mindmap/architectures.md:{e}"))
+}
+
+/// `(branch, leaf text)` for every leaf under a top-level branch, the
+/// branch being the leaf's ancestor just below the root.
 fn leaves() -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut branch = String::new();
-    let lines: Vec<&str> = MAP.lines().collect();
-    let indent = |l: &str| l.len() - l.trim_start().len();
-    for (i, line) in lines.iter().enumerate() {
-        if let Some(h) = line.strip_prefix("## ") {
-            branch = h.trim().to_owned();
-        } else if let Some(item) = line.trim_start().strip_prefix("- ") {
-            let has_child = lines[i + 1..]
-                .iter()
-                .find(|l| !l.trim().is_empty())
-                .is_some_and(|next| {
-                    next.trim_start().starts_with("- ") && indent(next) > indent(line)
-                });
-            if !has_child {
-                out.push((branch.clone(), normalise(item)));
-            }
-        }
-    }
-    out
+    let map = map();
+    map.leaves()
+        .filter(|&i| map.nodes[i].depth > 2)
+        .map(|i| {
+            let branch = map
+                .ancestors(i)
+                .find(|&a| map.nodes[a].depth == 2)
+                .expect("a leaf below depth 2 has a branch");
+            (
+                normalise(&map.plain_text(branch)),
+                normalise(&map.plain_text(i)),
+            )
+        })
+        .collect()
 }
 
 fn normalise(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn the_map_has_its_six_pattern_branches() {
+    let map = map();
+    assert!(map.warnings.is_empty(), "{:?}", map.warnings);
+    assert_eq!(map.plain_text(0), "Architectures");
+    assert_eq!(map.title.as_deref(), Some("Architectures"));
+    assert_eq!(map.options.color_freeze_level, 2);
+    let branches: Vec<(String, usize)> = map
+        .root()
+        .children
+        .iter()
+        .map(|&b| {
+            let leaves = map.descendants(b).filter(|&i| map.is_leaf(i)).count();
+            (map.plain_text(b), leaves)
+        })
+        .collect();
+    let expected = [
+        ("Microservices Architecture", 7),
+        ("Event-Driven Architecture", 7),
+        ("CQRS (Command Query Responsibility Segregation)", 4),
+        ("Database Sharding / Partitioning", 5),
+        ("Caching (Distributed Caching)", 5),
+        ("Load Balancing", 5),
+    ];
+    let expected: Vec<(String, usize)> =
+        expected.iter().map(|(b, n)| (b.to_string(), *n)).collect();
+    assert_eq!(branches, expected);
+
+    // colorFreezeLevel 2: one colour per branch, shared by all inside it,
+    // markmap's default palette in order after the root's.
+    assert_eq!(map.root().color, SCHEME_CATEGORY_10[0]);
+    for (k, &b) in map.root().children.iter().enumerate() {
+        for i in map.subtree(b) {
+            assert_eq!(
+                map.nodes[i].color,
+                SCHEME_CATEGORY_10[k + 1],
+                "{}",
+                map.plain_text(i)
+            );
+        }
+    }
+    // Every simulated pattern names one of these branches.
+    for pattern in Pattern::ALL {
+        assert!(
+            branches.iter().any(|(b, _)| b == pattern.mindmap_branch()),
+            "{} is not a branch of the map",
+            pattern.mindmap_branch()
+        );
+    }
 }
 
 #[test]

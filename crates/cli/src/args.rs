@@ -1,6 +1,7 @@
 //! The command line, as clap reads it.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
 use std::str::FromStr;
 
 /// Run archsim's architecture simulations from the command line.
@@ -31,6 +32,23 @@ pub(crate) enum Command {
         #[arg(long, value_name = "KEY=V1,V2,...")]
         vary: Option<Vary>,
     },
+    /// Read a markmap-style mind-map as the site does: its tree, options and warnings.
+    Mindmap {
+        /// The markdown file, e.g. mindmap/architectures.md.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = MapFormat::Text)]
+        format: MapFormat,
+    },
+}
+
+/// How `archsim mindmap` prints a map.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum MapFormat {
+    /// The tree indented by depth, then the options; warnings on stderr.
+    Text,
+    /// Nodes with their text, fold state, colour, line and laid-out box.
+    Json,
 }
 
 #[derive(clap::Args)]

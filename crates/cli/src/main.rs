@@ -5,13 +5,16 @@
 //! archsim params <pattern-or-preset>             parameters, units, allowed values
 //! archsim run <pattern-or-preset> [--seed N] [--set key=value]... [--format table|json|csv]
 //! archsim compare <pattern-or-preset> [--vary key=v1,v2,...] [--seed N] [--set ...] [--format ...]
+//! archsim mindmap <file.md> [--format text|json]  a mind-map as the site reads it
 //! ```
 //!
 //! Bad input — an unknown name, an unknown key, a value of the wrong type or
 //! out of range — exits with status 2 and a message naming the key, the
-//! value given and what is allowed.
+//! value given and what is allowed. A mind-map that cannot be read exits
+//! with status 2 and `FILE:LINE: reason`.
 
 mod args;
+mod mindmap;
 mod output;
 mod progress;
 
@@ -72,6 +75,9 @@ fn execute(command: Command) -> Result<(), Failure> {
                 progress::track(exp.seed(), &label(&exp), |p| exp.compare(&key, &values, p))
                     .map_err(|e| Failure::Usage(e.to_string()))?;
             output::comparison(&mut out, &exp, &key, &values, &reports, run.format);
+        }
+        Command::Mindmap { file, format } => {
+            mindmap::show(&mut out, &file, format).map_err(Failure::Usage)?;
         }
     }
     use std::io::Write;

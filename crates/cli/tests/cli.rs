@@ -224,3 +224,138 @@ fn long_runs_report_progress_on_stderr() {
     );
     assert_eq!(stdout(&o).lines().count(), 2, "progress stays off stdout");
 }
+
+/// The seed mind-map, as the site reads it.
+const MAP: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../mindmap/architectures.md"
+);
+
+#[test]
+fn mindmap_text_shows_the_tree_indented_with_colours_and_options() {
+    let o = archsim(&["mindmap", MAP]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "no warnings: {}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("▾ Architectures  (#1f77b4, line 2)\n"),
+        "{out}"
+    );
+    assert!(out.contains("\n  ▾ Microservices Architecture  (#ff7f0e, line 7)\n"));
+    assert!(out.contains("\n    ▾ Considerations  (#ff7f0e, line 14)\n"));
+    assert!(
+        out.contains("\n      • Distributed transactions (sagas and 2PC)  (#ff7f0e, line 16)\n")
+    );
+    assert!(out.contains("\n  ▾ Load Balancing  (#e377c2, line 55)\n"));
+    assert!(out.contains("\noptions\n"));
+    assert!(out.contains("  colorFreezeLevel    2\n"), "{out}");
+    assert!(out.contains("  spacingHorizontal   80\n"), "{out}");
+    assert!(out.ends_with("46 nodes, 33 leaves, 0 warnings\n"), "{out}");
+}
+
+#[test]
+fn mindmap_json_has_nodes_with_boxes() {
+    let args = ["mindmap", MAP, "--format", "json"];
+    let o = archsim(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let map: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(map["title"], "Architectures");
+    assert_eq!(map["options"]["colorFreezeLevel"], 2);
+    assert_eq!(map["warnings"], serde_json::json!([]));
+    let nodes = map["nodes"].as_array().expect("nodes");
+    assert_eq!(nodes.len(), 46);
+    assert_eq!(nodes[0]["text"], "Architectures");
+    assert_eq!(nodes[0]["children"].as_array().map(Vec::len), Some(6));
+    assert_eq!(nodes[1]["text"], "Microservices Architecture");
+    assert_eq!(
+        (nodes[1]["depth"].as_u64(), nodes[1]["line"].as_u64()),
+        (Some(2), Some(7))
+    );
+    for node in nodes {
+        for key in [
+            "text", "depth", "folded", "color", "line", "box", "size", "label",
+        ] {
+            assert!(!node[key].is_null(), "{key} of {node}");
+        }
+        for key in ["x", "y", "w", "h"] {
+            assert!(node["box"][key].is_f64(), "box.{key} of {node}");
+        }
+    }
+    assert_eq!(map["nodes"][0]["box"]["x"], 0.0);
+    assert!(map["bounds"]["w"].as_f64() > Some(0.0));
+    // The same file gives the same bytes.
+    assert_eq!(archsim(&args).stdout, o.stdout);
+}
+
+/// A file of its own for each case, in the temporary directory.
+fn map_file(name: &str, content: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("archsim-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary directory");
+    let path = dir.join(name);
+    std::fs::write(&path, content).expect("write the map");
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn mindmap_bad_files_exit_2_with_file_and_line() {
+    let yaml = map_file("yaml.md", "---\ntitle: T\nmarkmap: [\n---\n# A\n");
+    let typed = map_file(
+        "typed.md",
+        "---\nmarkmap:\n  colorFreezeLevel: \"two\"\n---\n# A\n",
+    );
+    let empty = map_file("empty.md", "\n\t\n");
+    let unclosed = map_file("unclosed.md", "---\ntitle: T\n# A\n");
+    let missing = map_file("exists.md", "# A").replace("exists.md", "missing.md");
+    let cases = [
+        (
+            &yaml,
+            format!("{yaml}:4: the front matter is not valid YAML"),
+        ),
+        (
+            &typed,
+            format!(
+                "{typed}:3: markmap.colorFreezeLevel must be a whole number (0 or more), not 'two'"
+            ),
+        ),
+        (&empty, format!("{empty}:1: the document is empty")),
+        (
+            &unclosed,
+            format!("{unclosed}:1: the front matter opened by '---' on line 1 is never closed"),
+        ),
+        (&missing, format!("{missing}: could not read it")),
+    ];
+    for (file, expected) in cases {
+        for format in ["text", "json"] {
+            let o = archsim(&["mindmap", file, "--format", format]);
+            assert_eq!(o.status.code(), Some(2), "{file}: {}", stderr(&o));
+            assert!(stderr(&o).contains(&expected), "{file}:\n{}", stderr(&o));
+            assert!(!stderr(&o).contains("panicked"), "{file}");
+            assert!(o.stdout.is_empty(), "{file} printed a map");
+        }
+    }
+}
+
+#[test]
+fn mindmap_warnings_go_to_stderr_in_text_and_into_json() {
+    let file = map_file(
+        "warn.md",
+        "---\nmarkmap:\n  colour: red\n---\n# A\nsome prose\n- a\n",
+    );
+    let o = archsim(&["mindmap", &file]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "{file}:3: warning: unknown option markmap.colour (did you mean color?): ignored\n\
+             {file}:6: warning: this paragraph is not part of the map (only headings and list items are): ignored\n"
+        )
+    );
+    assert!(stdout(&o).ends_with("2 nodes, 1 leaves, 2 warnings\n"));
+
+    let o = archsim(&["mindmap", &file, "--format", "json"]);
+    assert!(o.status.success());
+    assert!(stderr(&o).is_empty());
+    let map: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(map["warnings"][0]["line"], 3);
+    assert_eq!(map["warnings"][1]["line"], 6);
+}

@@ -7,7 +7,10 @@
 //! with the parameters the kernel printed, so both simulate the same queue
 //! for the same simulated time and count events the same way (one per
 //! arrival, one per departure). The report shows both figures and their
-//! ratio against the target. Then it builds the site and measures the
+//! ratio against the target. Next, `crates/mindmap/benches/mindmap.rs`
+//! times parsing and laying out a generated 5,000-node mind-map (the
+//! home page's work, at a hundred times the seed map's size). Then it
+//! builds the site and measures the
 //! playground in headless Chromium: milliseconds of main-thread work per
 //! animation frame on the load-balancing page (`tests/browser/frame-bench.mjs`).
 //! Timing never fails the task: only something that could not run does.
@@ -67,6 +70,16 @@ pub(crate) fn run() -> Result<(), String> {
     let simpy = figures(&simpy_out, "simpy mm1 ")?;
 
     report(&params, &archsim, &simpy);
+
+    println!("\n==> xtask bench: the mind-map");
+    let mindmap_out = command::run_capturing(cargo().args([
+        "bench",
+        "-p",
+        "archsim-mindmap",
+        "--bench",
+        "mindmap",
+    ]))?;
+    mindmap_report(&mindmap_out)?;
 
     println!("\n==> xtask bench: the playground in headless Chromium");
     setup::run_for(Task::Bench)?;
@@ -168,6 +181,31 @@ fn figures(output: &str, prefix: &str) -> Result<Figures, String> {
     Ok(figures)
 }
 
+/// Print the mind-map benchmark's figures: milliseconds to parse and to lay
+/// out its map.
+fn mindmap_report(output: &str) -> Result<(), String> {
+    let params = fields_of_line(output, "archsim-mindmap params ")
+        .ok_or("the mind-map benchmark printed no `archsim-mindmap params` line")?;
+    println!(
+        "\n==> xtask bench: report (mind-map of {} nodes, {} bytes of markdown, best of {})",
+        params.get("nodes").copied().unwrap_or("?"),
+        params.get("bytes").copied().unwrap_or("?"),
+        params.get("repeats").copied().unwrap_or("?"),
+    );
+    for step in ["parse", "layout"] {
+        let prefix = format!("archsim-mindmap {step} ");
+        let fields = fields_of_line(output, &prefix)
+            .ok_or_else(|| format!("the mind-map benchmark printed no `{prefix}…` line"))?;
+        let seconds: f64 = fields
+            .get("seconds")
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| format!("`{prefix}` line has no number `seconds=`"))?;
+        let rate = fields.get("nodes_per_sec").copied().unwrap_or("?");
+        println!("  {step:<7} {:>9.3} ms = {rate:>10} nodes/s", seconds * 1e3);
+    }
+    Ok(())
+}
+
 /// Print both measurements and the ratio against the target.
 fn report(params: &BTreeMap<&str, &str>, archsim: &Figures, simpy: &Figures) {
     let param = |key: &str| params.get(key).copied().unwrap_or("?");
@@ -196,4 +234,18 @@ fn report(params: &BTreeMap<&str, &str>, archsim: &Figures, simpy: &Figures) {
         "  {:<15} {ratio:.1}x (archsim events/s / SimPy events/s); target: at least {TARGET_RATIO:.0}x: {verdict}",
         "ratio"
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mindmap_figures_are_read_from_the_bench_output() {
+        let output = "archsim-mindmap params nodes=5000 bytes=397142 repeats=20\n\
+                      archsim-mindmap parse nodes=5000 seconds=0.014083 nodes_per_sec=355037\n\
+                      archsim-mindmap layout nodes=5000 seconds=0.000442 nodes_per_sec=11323925\n";
+        assert_eq!(mindmap_report(output), Ok(()));
+        assert!(mindmap_report("archsim-mindmap params nodes=5000\n").is_err());
+    }
 }

@@ -6,7 +6,8 @@
 //! - `test` runs every check CI runs, in order, stopping at the first failure;
 //! - `build` builds the site with Trunk and holds it to its bundle budget;
 //! - `serve` builds the site and serves it on 127.0.0.1;
-//! - `bench` times the simulation kernel and compares it with SimPy.
+//! - `bench` times the simulation kernel and compares it with SimPy, and
+//!   times reading and laying out a 5,000-node mind-map.
 //!
 //! The alias in `.cargo/config.toml` makes `cargo xtask <task>` run this
 //! binary; it always works from the workspace root, wherever it is started.
@@ -41,6 +42,7 @@ tasks:
           8080, N from 1 to 65535) until stopped with Ctrl-C
   bench   time the kernel on an M/M/1 queue, run the same queue in SimPy
           (in a virtualenv under target/), report both and their ratio;
+          time parsing and laying out a 5,000-node mind-map;
           then build the site and print the playground's main-thread
           milliseconds per animation frame in headless Chromium";
 

@@ -44,6 +44,8 @@ const STAGES: &[Stage] = &[
             "archsim-core",
             "-p",
             "archsim-patterns",
+            "-p",
+            "archsim-mindmap",
             "--target",
             "wasm32-unknown-unknown",
         ]),

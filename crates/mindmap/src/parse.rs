@@ -1,0 +1,695 @@
+//! Markdown to [`Mindmap`]: front matter, then the headings and list items
+//! of the body as branches, the way markmap builds its tree.
+//!
+//! - A heading nests under the nearest heading before it of a higher level
+//!   (`###` under `##`), or under the root.
+//! - A list belongs to the heading it follows, or to the list item it is
+//!   indented under; its items are that node's children.
+//! - Other blocks (paragraphs, code, quotes, tables) are not part of the
+//!   map: each gives a warning. Only the first paragraph of a loose list
+//!   item is its label.
+//! - The root: if the document has exactly one top-level node, that node
+//!   (markmap's tree clean-up); otherwise a node made from the front
+//!   matter's `title:`, or an empty one if there is no title (again as
+//!   markmap does), with the top-level nodes as its children.
+//!
+//! The parser never panics and never recurses on the input's nesting, so a
+//! hostile document cannot overflow the stack.
+
+use crate::color;
+use crate::error::{Error, ErrorKind, Warning};
+use crate::inline::{self, Fold, Inline, LabelBuilder};
+use crate::map::{Mindmap, Node, NodeKind};
+use crate::options::{self, FrontMatter};
+use pulldown_cmark::{Event, Options as MdOptions, Parser, Tag, TagEnd};
+
+/// See [`crate::parse`].
+pub(crate) fn parse(source: &str) -> Result<Mindmap, Error> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let lines = LineIndex::new(source);
+    let mut warnings = Vec::new();
+    let split = options::split(source)?;
+    let front = match split.yaml {
+        Some((yaml, first_line)) => options::read(yaml, first_line, &mut warnings)?,
+        None => FrontMatter::default(),
+    };
+    let body = &source[split.body..];
+    let mut tree = Builder::new(&lines, split.body, &mut warnings);
+    for (event, range) in Parser::new_ext(body, MdOptions::ENABLE_STRIKETHROUGH).into_offset_iter()
+    {
+        tree.event(event, range.start);
+    }
+    let raw = tree.finish();
+
+    // The root: a lone top-level node, else a made one.
+    let mut root = 0;
+    while raw[root].label.is_empty() && raw[root].children.len() == 1 {
+        root = raw[root].children[0];
+    }
+    let title = front
+        .title
+        .as_ref()
+        .map(|(t, line)| (title_label(t), *line));
+    let mut root_label = None;
+    if raw[root].label.is_empty() {
+        match &title {
+            Some((label, _)) => root_label = Some(label.clone()),
+            None if raw[root].children.is_empty() => {
+                return Err(Error::new(1, ErrorKind::Empty));
+            }
+            None if root == 0 && raw[0].children.len() > 1 => {
+                let second = raw[0].children[1];
+                warnings.push(Warning {
+                    line: raw[second].line,
+                    message:
+                        "the map has several top-level nodes and no title, so its root is empty: \
+                              add a front matter title or a single top-level heading"
+                            .to_owned(),
+                });
+            }
+            None => {}
+        }
+    }
+
+    // Flatten the chosen subtree in pre-order, without recursion.
+    let mut raw = raw;
+    let mut nodes: Vec<Node> = Vec::with_capacity(raw.len());
+    let mut folds: Vec<Option<Fold>> = Vec::with_capacity(raw.len());
+    let mut stack: Vec<(usize, Option<usize>, u32)> = vec![(root, None, 1)];
+    while let Some((r, parent, depth)) = stack.pop() {
+        let index = nodes.len();
+        if let Some(p) = parent {
+            nodes[p].children.push(index);
+        }
+        let line = if r == 0 {
+            title.as_ref().map_or(1, |(_, l)| *l)
+        } else {
+            raw[r].line
+        };
+        let label = match (r == root, root_label.take()) {
+            (true, Some(label)) => label,
+            _ => std::mem::take(&mut raw[r].label),
+        };
+        folds.push(raw[r].fold);
+        nodes.push(Node {
+            index,
+            parent,
+            children: Vec::new(),
+            depth,
+            line,
+            kind: raw[r].kind,
+            label,
+            folded: false,
+            color: String::new(),
+        });
+        for &c in raw[r].children.iter().rev() {
+            stack.push((c, Some(index), depth.saturating_add(1)));
+        }
+    }
+
+    // Folding: markmap's comments (foldAll folds the whole subtree), then
+    // initialExpandLevel. A leaf has nothing to fold.
+    let options = front.options;
+    let mut fold_all: Vec<bool> = Vec::with_capacity(nodes.len());
+    for (i, own) in folds.into_iter().enumerate() {
+        let inherited = nodes[i].parent.is_some_and(|p| fold_all[p]);
+        fold_all.push(inherited || own == Some(Fold::All));
+        let by_level = options
+            .initial_expand_level
+            .is_some_and(|level| nodes[i].depth >= level);
+        nodes[i].folded = !nodes[i].children.is_empty() && (inherited || own.is_some() || by_level);
+    }
+
+    // Colours.
+    let parents: Vec<Option<usize>> = nodes.iter().map(|n| n.parent).collect();
+    let depths: Vec<u32> = nodes.iter().map(|n| n.depth).collect();
+    for (node, i) in nodes.iter_mut().zip(color::indices(
+        &parents,
+        &depths,
+        options.color_freeze_level,
+    )) {
+        node.color = color::resolve(&options.color, i);
+    }
+
+    warnings.sort_by_key(|w| w.line);
+    Ok(Mindmap {
+        title: front.title.map(|(t, _)| t),
+        options,
+        nodes,
+        warnings,
+    })
+}
+
+/// The front matter title as a label: its inline markdown, or its text.
+fn title_label(title: &str) -> Vec<Inline> {
+    let mut label = LabelBuilder::default();
+    for event in Parser::new_ext(title, MdOptions::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Start(tag) if !inline::is_inline_start(&tag) => {}
+            Event::End(end) if !inline::is_inline_end(&end) => label.text(" "),
+            other => label.event(other),
+        }
+    }
+    let label = label.finish();
+    if label.is_empty() && !title.trim().is_empty() {
+        vec![Inline::Text(title.trim().to_owned())]
+    } else {
+        label
+    }
+}
+
+/// What a block that is not part of the map is called in a warning.
+fn block_name(tag: &Tag<'_>) -> Option<&'static str> {
+    Some(match tag {
+        Tag::BlockQuote(_) => "block quote",
+        Tag::CodeBlock(_) => "code block",
+        Tag::Table(_) => "table",
+        Tag::FootnoteDefinition(_) => "footnote",
+        Tag::DefinitionList => "definition list",
+        Tag::HtmlBlock | Tag::MetadataBlock(_) => return None,
+        _ => "block",
+    })
+}
+
+/// Byte offset to 1-based line number.
+pub(crate) struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub(crate) fn new(source: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    pub(crate) fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+}
+
+/// A node while the tree is being built; `0` is the made root.
+struct Raw {
+    kind: NodeKind,
+    line: usize,
+    label: Vec<Inline>,
+    fold: Option<Fold>,
+    children: Vec<usize>,
+}
+
+/// Where a label's text is being read from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// A heading, until it ends.
+    Heading,
+    /// Text directly inside a (tight) list item, until a block starts.
+    Item,
+    /// The first paragraph of a (loose) list item.
+    Paragraph,
+}
+
+struct Capture {
+    node: usize,
+    source: Source,
+    label: LabelBuilder,
+}
+
+/// A list being read: whose children its items are, and the next number of
+/// an ordered list.
+struct List {
+    parent: usize,
+    number: Option<u64>,
+}
+
+/// Turns markdown events into a tree of [`Raw`] nodes.
+struct Builder<'a> {
+    lines: &'a LineIndex,
+    /// Where the body starts in the source.
+    base: usize,
+    warnings: &'a mut Vec<Warning>,
+    nodes: Vec<Raw>,
+    /// Open headings, outermost first: (level, node).
+    headings: Vec<(u8, usize)>,
+    lists: Vec<List>,
+    /// Open list items, outermost first.
+    items: Vec<usize>,
+    capture: Option<Capture>,
+    /// Depth of nesting inside a block that is not part of the map.
+    skip: usize,
+}
+
+impl<'a> Builder<'a> {
+    fn new(lines: &'a LineIndex, base: usize, warnings: &'a mut Vec<Warning>) -> Builder<'a> {
+        Builder {
+            lines,
+            base,
+            warnings,
+            nodes: vec![Raw {
+                kind: NodeKind::Title,
+                line: 1,
+                label: Vec::new(),
+                fold: None,
+                children: Vec::new(),
+            }],
+            headings: Vec::new(),
+            lists: Vec::new(),
+            items: Vec::new(),
+            capture: None,
+            skip: 0,
+        }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.lines.line_of(self.base + offset)
+    }
+
+    fn warn(&mut self, offset: usize, message: String) {
+        let line = self.line(offset);
+        self.warnings.push(Warning { line, message });
+    }
+
+    fn add(&mut self, parent: usize, kind: NodeKind, offset: usize) -> usize {
+        let index = self.nodes.len();
+        let line = self.line(offset);
+        self.nodes.push(Raw {
+            kind,
+            line,
+            label: Vec::new(),
+            fold: None,
+            children: Vec::new(),
+        });
+        self.nodes[parent].children.push(index);
+        index
+    }
+
+    /// Close the label being read, if any.
+    fn end_capture(&mut self) {
+        if let Some(c) = self.capture.take() {
+            let mut label = c.label.finish();
+            let node = &mut self.nodes[c.node];
+            if node.label.is_empty() {
+                node.label = std::mem::take(&mut label);
+            } else {
+                // An ordered item's number was put in first.
+                node.label.extend(label);
+            }
+        }
+    }
+
+    /// The label being read from an item's own text, if nothing but its
+    /// number has been read yet.
+    fn blank_item_capture(&mut self) -> Option<&mut Capture> {
+        let top = *self.items.last()?;
+        self.capture
+            .as_mut()
+            .filter(|c| c.node == top && c.source == Source::Item && c.label.is_blank())
+    }
+
+    /// Start skipping a block that is not part of the map, with a warning
+    /// naming it (none for HTML, which is mostly comments).
+    fn skip_block(&mut self, what: Option<&str>, offset: usize) {
+        self.end_capture();
+        self.skip = 1;
+        if let Some(what) = what {
+            self.warn(
+                offset,
+                format!(
+                    "this {what} is not part of the map (only headings and list items are): ignored"
+                ),
+            );
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, offset: usize) {
+        if self.skip > 0 {
+            match event {
+                Event::Start(_) => self.skip += 1,
+                Event::End(_) => self.skip -= 1,
+                Event::Html(html) if matches!(inline::magic_comment(&html), Ok(Some(_)) | Err(_)) => self.warn(
+                    offset,
+                    "a markmap comment folds the node on whose line it is written: this one is on a line of its own, ignored"
+                        .to_owned(),
+                ),
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                let level = level as u8;
+                if !self.items.is_empty() {
+                    match self.blank_item_capture() {
+                        Some(c) => c.source = Source::Heading,
+                        None => self.skip_block(Some("heading inside a list item"), offset),
+                    }
+                    return;
+                }
+                self.end_capture();
+                while self.headings.last().is_some_and(|&(l, _)| l >= level) {
+                    self.headings.pop();
+                }
+                let parent = self.headings.last().map_or(0, |&(_, n)| n);
+                let node = self.add(parent, NodeKind::Heading { level }, offset);
+                self.headings.push((level, node));
+                self.capture = Some(Capture {
+                    node,
+                    source: Source::Heading,
+                    label: LabelBuilder::default(),
+                });
+            }
+            Event::Start(Tag::Paragraph) => match self.blank_item_capture() {
+                Some(c) => c.source = Source::Paragraph,
+                None => self.skip_block(Some("paragraph"), offset),
+            },
+            Event::End(TagEnd::Heading(_) | TagEnd::Paragraph) => self.end_capture(),
+            Event::Start(Tag::List(start)) => {
+                self.end_capture();
+                let parent = match self.items.last() {
+                    Some(&item) => item,
+                    None => self.headings.last().map_or(0, |&(_, n)| n),
+                };
+                self.lists.push(List {
+                    parent,
+                    number: start,
+                });
+            }
+            Event::End(TagEnd::List(_)) => {
+                self.lists.pop();
+            }
+            Event::Start(Tag::Item) => {
+                self.end_capture();
+                let Some(list) = self.lists.last_mut() else {
+                    self.skip = 1;
+                    return;
+                };
+                let number = list.number;
+                list.number = number.map(|n| n.saturating_add(1));
+                let parent = list.parent;
+                let node = self.add(parent, NodeKind::ListItem { number }, offset);
+                if let Some(n) = number {
+                    self.nodes[node].label.push(Inline::Text(format!("{n}. ")));
+                }
+                self.items.push(node);
+                self.capture = Some(Capture {
+                    node,
+                    source: Source::Item,
+                    label: LabelBuilder::default(),
+                });
+            }
+            Event::End(TagEnd::Item) => {
+                self.end_capture();
+                self.items.pop();
+            }
+            Event::Start(tag) if inline::is_inline_start(&tag) => {
+                if let Some(c) = &mut self.capture {
+                    c.label.event(Event::Start(tag));
+                }
+            }
+            Event::End(end) if inline::is_inline_end(&end) => {
+                if let Some(c) = &mut self.capture {
+                    c.label.event(Event::End(end));
+                }
+            }
+            Event::Start(tag) => self.skip_block(block_name(&tag), offset),
+            Event::End(_) => {}
+            Event::InlineHtml(html) | Event::Html(html) => match inline::magic_comment(&html) {
+                Ok(Some(fold)) => {
+                    if let Some(c) = &self.capture {
+                        let node = &mut self.nodes[c.node];
+                        if node.fold != Some(Fold::All) {
+                            node.fold = Some(fold);
+                        }
+                    }
+                }
+                Ok(None) => {}
+                Err(what) => self.warn(
+                    offset,
+                    format!(
+                        "unknown markmap comment '{what}' (known are fold and foldAll): ignored"
+                    ),
+                ),
+            },
+            other => {
+                if let Some(c) = &mut self.capture {
+                    c.label.event(other);
+                }
+            }
+        }
+    }
+
+    fn finish(mut self) -> Vec<Raw> {
+        self.end_capture();
+        self.nodes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(map: &Mindmap) -> Vec<(u32, String)> {
+        map.nodes
+            .iter()
+            .map(|n| (n.depth, n.plain_text()))
+            .collect()
+    }
+
+    fn outline(src: &str) -> Vec<(u32, String)> {
+        texts(&parse(src).unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    fn t(depth: u32, s: &str) -> (u32, String) {
+        (depth, s.to_owned())
+    }
+
+    #[test]
+    fn headings_nest_by_level() {
+        assert_eq!(
+            outline("# R\n## A\n### A1\n#### A11\n## B\n### B1\n"),
+            [
+                t(1, "R"),
+                t(2, "A"),
+                t(3, "A1"),
+                t(4, "A11"),
+                t(2, "B"),
+                t(3, "B1")
+            ]
+        );
+        // A level skipped still nests; a higher level closes the lower ones.
+        assert_eq!(
+            outline("# R\n### deep\n## mid\n"),
+            [t(1, "R"), t(2, "deep"), t(2, "mid")]
+        );
+    }
+
+    #[test]
+    fn lists_belong_to_their_heading_and_nest_by_indent() {
+        let src = "# R\n## A\n- a1\n\t- a11\n\t- a12\n- a2\n## B\n1. b1\n2. b2\n   * b21\n";
+        assert_eq!(
+            outline(src),
+            [
+                t(1, "R"),
+                t(2, "A"),
+                t(3, "a1"),
+                t(4, "a11"),
+                t(4, "a12"),
+                t(3, "a2"),
+                t(2, "B"),
+                t(3, "1. b1"),
+                t(3, "2. b2"),
+                t(4, "b21"),
+            ]
+        );
+    }
+
+    #[test]
+    fn ordered_lists_number_from_their_start() {
+        let map = parse("# R\n3. c\n4. d\n").unwrap();
+        assert_eq!(map.plain_text(1), "3. c");
+        assert_eq!(map.nodes[2].kind, NodeKind::ListItem { number: Some(4) });
+    }
+
+    #[test]
+    fn blank_and_whitespace_lines_anywhere() {
+        let src = "---\ntitle: T\n---\n\n## A\n\n- a1\n  \t\n  - a11\n\t\n \n## B\n\n\n- b1\n";
+        assert_eq!(
+            outline(src),
+            [
+                t(1, "T"),
+                t(2, "A"),
+                t(3, "a1"),
+                t(4, "a11"),
+                t(2, "B"),
+                t(3, "b1")
+            ]
+        );
+    }
+
+    #[test]
+    fn loose_items_take_their_first_paragraph() {
+        let map = parse("# R\n- one\n\n  more text\n\n- two\n").unwrap();
+        assert_eq!(texts(&map), [t(1, "R"), t(2, "one"), t(2, "two")]);
+        assert_eq!(map.warnings.len(), 1, "{:?}", map.warnings);
+        assert_eq!(map.warnings[0].line, 4);
+    }
+
+    #[test]
+    fn the_root() {
+        // A single h1 is the root, and the title does not replace it.
+        let map = parse("---\ntitle: T\n---\n# One\n## a\n").unwrap();
+        assert_eq!(map.plain_text(0), "One");
+        assert_eq!(map.title.as_deref(), Some("T"));
+        // Several top-level nodes and a title: the title is the root.
+        let map = parse("---\ntitle: T\n---\n# One\n# Two\n").unwrap();
+        assert_eq!(texts(&map), [t(1, "T"), t(2, "One"), t(2, "Two")]);
+        assert_eq!((map.root().kind, map.root().line), (NodeKind::Title, 2));
+        // Several and no title: an empty root, as markmap draws it, and a warning.
+        let map = parse("# One\n# Two\n").unwrap();
+        assert_eq!(texts(&map), [t(1, ""), t(2, "One"), t(2, "Two")]);
+        assert_eq!(map.warnings[0].line, 2);
+        // Only a title: a map of one node.
+        assert_eq!(outline("---\ntitle: Just me\n---\n"), [t(1, "Just me")]);
+        // A lone list item is a root too.
+        assert_eq!(outline("- a\n  - b\n"), [t(1, "a"), t(2, "b")]);
+    }
+
+    #[test]
+    fn fold_comments() {
+        let src = "# R\n## A <!-- markmap: fold -->\n- a1\n  - a11\n## B <!-- markmap: foldAll -->\n- b1\n  - b11\n- b2\n## C\n- c1 <!-- markmap: fold -->\n";
+        let map = parse(src).unwrap();
+        let folded: Vec<(String, bool)> = map
+            .nodes
+            .iter()
+            .map(|n| (n.plain_text(), n.folded))
+            .collect();
+        let f = |s: &str, b| (s.to_owned(), b);
+        assert_eq!(
+            folded,
+            [
+                f("R", false),
+                f("A", true),
+                f("a1", false),
+                f("a11", false),
+                f("B", true),
+                f("b1", true),
+                f("b11", false),
+                f("b2", false),
+                f("C", false),
+                f("c1", false), // a leaf has nothing to fold
+            ]
+        );
+    }
+
+    #[test]
+    fn a_fold_comment_on_its_own_line_warns() {
+        let map = parse("# R\n## A\n<!-- markmap: fold -->\n- a\n").unwrap();
+        assert!(!map.nodes[1].folded);
+        assert_eq!(map.warnings.len(), 1);
+        assert_eq!(map.warnings[0].line, 3);
+        let map = parse("# R <!-- markmap: shrink -->\n").unwrap();
+        assert!(map.warnings[0].message.contains("'shrink'"));
+    }
+
+    #[test]
+    fn initial_expand_level_folds_at_and_below_the_level() {
+        let src = "---\nmarkmap:\n  initialExpandLevel: 2\n---\n# R\n## A\n- a1\n  - a11\n## B\n";
+        let map = parse(src).unwrap();
+        let folded: Vec<bool> = map.nodes.iter().map(|n| n.folded).collect();
+        // R(1) open; A(2) folded; a1(3) folded; a11 leaf; B leaf.
+        assert_eq!(folded, [false, true, true, false, false]);
+        assert_eq!(
+            map.visible(&map.initial_expanded()),
+            [true, true, false, false, true]
+        );
+    }
+
+    #[test]
+    fn colours_follow_markmap() {
+        let src = "# R\n## A\n- a1\n## B\n";
+        let map = parse(src).unwrap();
+        let colors: Vec<&str> = map.nodes.iter().map(|n| n.color.as_str()).collect();
+        assert_eq!(colors, ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"]);
+        let map = parse(&format!("---\nmarkmap:\n  colorFreezeLevel: 2\n---\n{src}")).unwrap();
+        let colors: Vec<&str> = map.nodes.iter().map(|n| n.color.as_str()).collect();
+        assert_eq!(colors, ["#1f77b4", "#ff7f0e", "#ff7f0e", "#2ca02c"]);
+        let map = parse(&format!("---\nmarkmap:\n  color: '#123'\n---\n{src}")).unwrap();
+        assert!(map.nodes.iter().all(|n| n.color == "#123"));
+    }
+
+    #[test]
+    fn inline_markup_in_labels() {
+        let map = parse("# *It* and **bold** ~~gone~~ `x` [l](u \"t\")\n").unwrap();
+        let label = &map.root().label;
+        assert_eq!(
+            label,
+            &[
+                Inline::Emphasis(vec![Inline::Text("It".into())]),
+                Inline::Text(" and ".into()),
+                Inline::Strong(vec![Inline::Text("bold".into())]),
+                Inline::Text(" ".into()),
+                Inline::Strikethrough(vec![Inline::Text("gone".into())]),
+                Inline::Text(" ".into()),
+                Inline::Code("x".into()),
+                Inline::Text(" ".into()),
+                Inline::Link {
+                    href: "u".into(),
+                    title: "t".into(),
+                    children: vec![Inline::Text("l".into())]
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn lines_count_from_the_top_of_the_file() {
+        let map = parse("---\ntitle: T\n---\n\n## A\n\n- a\n## B\n").unwrap();
+        let lines: Vec<usize> = map.nodes.iter().map(|n| n.line).collect();
+        assert_eq!(lines, [2, 5, 7, 8]);
+    }
+
+    #[test]
+    fn errors() {
+        let err = |s: &str| parse(s).unwrap_err();
+        assert_eq!(err("").kind, ErrorKind::Empty);
+        assert_eq!(err(" \n\t\n").kind, ErrorKind::Empty);
+        assert_eq!(err("just a paragraph\n").kind, ErrorKind::Empty);
+        assert_eq!(err("---\nmarkmap: {\n---\n# A\n").line, 3);
+        assert!(matches!(
+            err("---\nmarkmap: {\n---\n# A\n").kind,
+            ErrorKind::Yaml { .. }
+        ));
+        assert_eq!(err("---\ntitle: T\n").kind, ErrorKind::UnclosedFrontMatter);
+        let e = err("---\nmarkmap:\n  colorFreezeLevel: \"two\"\n---\n# A\n");
+        assert_eq!(
+            (e.line, e.reason()),
+            (
+                3,
+                "markmap.colorFreezeLevel must be a whole number (0 or more), not 'two'".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn other_blocks_are_ignored_with_a_warning() {
+        let map = parse("# R\nsome text\n\n> - quoted\n\n```\ncode\n```\n<!-- a note -->\n- a\n")
+            .unwrap();
+        assert_eq!(texts(&map), [t(1, "R"), t(2, "a")]);
+        let lines: Vec<usize> = map.warnings.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [2, 4, 6]);
+    }
+
+    #[test]
+    fn line_index() {
+        let l = LineIndex::new("a\nb\n\nc");
+        assert_eq!(
+            [
+                l.line_of(0),
+                l.line_of(1),
+                l.line_of(2),
+                l.line_of(4),
+                l.line_of(5)
+            ],
+            [1, 1, 2, 3, 4]
+        );
+    }
+}
