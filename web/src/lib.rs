@@ -9,6 +9,7 @@
 //! works from any static host and any sub-path, and a link reproduces exactly
 //! what its sender saw.
 
+mod address_bar;
 mod app;
 mod components;
 mod hooks;
@@ -16,6 +17,7 @@ mod live;
 mod pages;
 mod panic;
 mod route;
+mod share_map;
 
 /// Start the app in the page's `<body>`.
 pub fn start() {

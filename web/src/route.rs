@@ -5,7 +5,7 @@ use yew_router::Routable;
 /// A page of the playground.
 #[derive(Clone, Debug, PartialEq, Eq, Routable)]
 pub(crate) enum Route {
-    /// The index of experiments.
+    /// The mind-map, and the index of experiments.
     #[at("/")]
     Home,
     /// An experiment with all its controls.
@@ -19,6 +19,15 @@ pub(crate) enum Route {
     Embed {
         /// Preset (or pattern) id.
         preset: String,
+    },
+    /// The map editor, starting from the site's map.
+    #[at("/map")]
+    MapEditor,
+    /// The map editor with a map from a link (`share_map` data).
+    #[at("/map/:data")]
+    SharedMap {
+        /// The map, deflated and base64url-encoded.
+        data: String,
     },
     /// Anything else.
     #[not_found]

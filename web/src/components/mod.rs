@@ -4,3 +4,4 @@ pub(crate) mod balancer_diagram;
 pub(crate) mod chart;
 pub(crate) mod controls;
 pub(crate) mod diagram;
+pub(crate) mod mindmap;

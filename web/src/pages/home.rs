@@ -1,37 +1,65 @@
-//! The index of experiments: every preset of the catalog, by pattern.
+//! The home page: the mind-map of `mindmap/architectures.md` is the way in.
+//!
+//! Every leaf of the map is a door to the experiment that demonstrates it
+//! (and to its section of the book). Below the map, the same experiments
+//! as a plain list by pattern: the text alternative of the map, and a way
+//! in that needs neither a pointer nor a tree-aware screen reader.
 
 use crate::app::Header;
+use crate::components::mindmap::{MindMap, SharedMap};
 use crate::route::Route;
+use archsim_mindmap::Mindmap;
 use archsim_patterns::{Pattern, catalog};
+use std::rc::Rc;
 use yew::prelude::*;
 use yew_router::prelude::*;
+
+/// The site's map, built into the app.
+pub(crate) const SITE_MAP: &str = include_str!("../../../mindmap/architectures.md");
+
+thread_local! {
+    /// The site's map, parsed once per page load.
+    static PARSED: Rc<Mindmap> = Rc::new(
+        archsim_mindmap::parse(SITE_MAP)
+            .expect("mindmap/architectures.md parses (tests/suite/catalog.rs checks it)"),
+    );
+}
 
 /// The home page.
 #[component]
 pub(crate) fn Home() -> Html {
+    let map = use_memo((), |_| SharedMap(PARSED.with(Rc::clone)));
     html! {
         <>
             <Header />
-            <main class="page" id="main">
+            <main class="page home" id="main">
                 <h1>{ "Run the architecture patterns you read about" }</h1>
                 <p class="lede">
-                    { "Every claim below is a live, deterministic simulation: press play, break a server, change the algorithm, and watch the numbers move. The same seed always gives the same run, so any link you share shows exactly what you saw." }
+                    { "Every leaf of this map opens a live, deterministic simulation of that claim: press play, break a server, change the algorithm, and watch the numbers move. Leaves with a badge open an experiment (▶) and its section of the book." }
                 </p>
-                { for Pattern::ALL.iter().map(|&pattern| html! {
-                    <section class="pattern" aria-labelledby={pattern.id()}>
-                        <h2 id={pattern.id()}>{ pattern.title() }</h2>
-                        <ul class="presets">
-                            { for catalog::of(pattern).map(|p| html! {
-                                <li>
-                                    <Link<Route> to={Route::Sim { preset: p.id.to_owned() }}>
-                                        <span class="title">{ p.title }</span>
-                                        <span class="claim">{ format!("“{}”", p.mindmap_leaf) }</span>
-                                    </Link<Route>>
-                                </li>
-                            }) }
-                        </ul>
-                    </section>
-                }) }
+                <MindMap map={(*map).clone()} label="Mind-map of the architecture patterns" id="site-map" />
+                <p class="map-help">
+                    { "Drag to move, scroll or pinch to zoom. Click a branch to fold it (Ctrl or ⌘ folds everything under it). From the keyboard: arrow keys walk the map, Enter opens, Space folds, + and − zoom, 0 fits. " }
+                    <Link<Route> to={Route::MapEditor}>{ "Draw your own map" }</Link<Route>>
+                </p>
+                <section class="experiments" aria-labelledby="experiments">
+                    <h2 id="experiments">{ "Every experiment" }</h2>
+                    { for Pattern::ALL.iter().map(|&pattern| html! {
+                        <section class="pattern" aria-labelledby={pattern.id()}>
+                            <h3 id={pattern.id()}>{ pattern.title() }</h3>
+                            <ul class="presets">
+                                { for catalog::of(pattern).map(|p| html! {
+                                    <li>
+                                        <Link<Route> to={Route::Sim { preset: p.id.to_owned() }}>
+                                            <span class="title">{ p.title }</span>
+                                            <span class="claim">{ format!("“{}”", p.mindmap_leaf) }</span>
+                                        </Link<Route>>
+                                    </li>
+                                }) }
+                            </ul>
+                        </section>
+                    }) }
+                </section>
             </main>
         </>
     }

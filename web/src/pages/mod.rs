@@ -2,4 +2,5 @@
 
 pub(crate) mod experiment;
 pub(crate) mod home;
+pub(crate) mod map_editor;
 pub(crate) mod not_found;

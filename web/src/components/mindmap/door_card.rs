@@ -1,0 +1,51 @@
+//! The card of the leaf under the pointer or the keyboard focus: what its
+//! experiments show, and the links that open them and their book sections.
+//!
+//! It sits in a corner of the map, after the map in the page's order, so
+//! Tab from the focused leaf reaches its links, and the pointer can travel
+//! to them without the card moving away.
+
+use super::doors::Door;
+use crate::route::Route;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+/// Properties of [`DoorCard`].
+#[derive(Properties, PartialEq)]
+pub(crate) struct Props {
+    /// The leaf's text.
+    pub(crate) leaf: AttrValue,
+    /// What it opens.
+    pub(crate) door: Door,
+    /// The close button was pressed.
+    pub(crate) on_close: Callback<()>,
+}
+
+/// The card.
+#[component]
+pub(crate) fn DoorCard(props: &Props) -> Html {
+    let door = &props.door;
+    let on_close = props.on_close.clone();
+    html! {
+        <aside class="door-card" aria-label="Where this leaf leads">
+            <button type="button" class="close" aria-label="Close" title="Close"
+                onclick={move |_| on_close.emit(())}>{ "×" }</button>
+            <p class="door-leaf">{ props.leaf.clone() }</p>
+            if door.presets.is_empty() {
+                <p><a href={door.chapter()}>{ format!("Read the chapter on {}", door.pattern.title()) }</a></p>
+            }
+            { for door.presets.iter().map(|p| html! {
+                <section class="door-experiment">
+                    <h2>{ p.title }</h2>
+                    <p class="look-for-text"><strong>{ "What to look for: " }</strong>{ p.what_to_look_for }</p>
+                    <p class="door-links">
+                        <Link<Route> to={Route::Sim { preset: p.id.to_owned() }} classes="button primary">
+                            { "Run the experiment" }
+                        </Link<Route>>
+                        <a href={door.section(p)}>{ "Read in the book" }</a>
+                    </p>
+                </section>
+            }) }
+        </aside>
+    }
+}

@@ -1,0 +1,602 @@
+//! The mind-map: a markmap-style map you can fold, zoom, search, walk with
+//! the keyboard and leave through its leaves.
+//!
+//! [`MindMap`] takes a parsed [`Mindmap`] and does the rest. The parts, each
+//! in its own module:
+//!
+//! - [`doors`]: which experiments and book section each leaf opens;
+//! - [`label`] and [`scene`]: labels wrapped and measured once per map,
+//!   then placed by the tidy-tree layout on every fold;
+//! - [`markup`]: a node's SVG, shared by the screen and the exported file;
+//! - [`view`]: the nodes as an ARIA tree, redrawn only when folds, focus or
+//!   search change;
+//! - [`viewport`]: zoom and pan as pure arithmetic, applied as one
+//!   `transform` so a 1,000-node map pans as smoothly as a small one;
+//! - [`state`] and [`keyboard`]: folds, focus and search as a reducer, and
+//!   the WAI-ARIA tree keys;
+//! - [`toolbar`], [`door_card`] and [`export`]: the controls around it.
+
+mod door_card;
+mod doors;
+mod export;
+mod keyboard;
+mod label;
+mod markup;
+mod scene;
+mod state;
+mod toolbar;
+mod view;
+mod viewport;
+
+pub(crate) use doors::{Destination, Door};
+
+use crate::route::Route;
+use archsim_mindmap::Mindmap;
+use door_card::DoorCard;
+use keyboard::Command;
+use label::Measure;
+use markup::{Purpose, Theme};
+use scene::{Scene, Shape};
+use state::{Action, MapState};
+use std::cell::RefCell;
+use std::rc::Rc;
+use toolbar::{Tool, Toolbar};
+use view::MapScene;
+use viewport::{DOUBLE_CLICK_STEP, Point, Size, ViewAction, Viewport, ZOOM_STEP, wheel_factor};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+/// A parsed map, compared by identity: parsing again makes a new map.
+#[derive(Clone, Debug)]
+pub(crate) struct SharedMap(pub(crate) Rc<Mindmap>);
+
+impl PartialEq for SharedMap {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Properties of [`MindMap`].
+#[derive(Properties, PartialEq)]
+pub(crate) struct Props {
+    /// The map to draw.
+    pub(crate) map: SharedMap,
+    /// The tree's accessible name.
+    pub(crate) label: AttrValue,
+    /// Prefix of the element ids, unique on the page.
+    pub(crate) id: AttrValue,
+}
+
+/// A mind-map with its toolbar. A new map starts afresh: folds, focus,
+/// search and view are those of the new map.
+#[component]
+pub(crate) fn MindMap(props: &Props) -> Html {
+    // Keyed by a count of maps seen, not by the map's address: the old map
+    // is held here, so the count cannot be fooled by a reused allocation.
+    let seen = use_mut_ref(|| (props.map.clone(), 0u32));
+    let generation = {
+        let mut seen = seen.borrow_mut();
+        if seen.0 != props.map {
+            *seen = (props.map.clone(), seen.1 + 1);
+        }
+        seen.1
+    };
+    html! {
+        <MapView key={generation} map={props.map.clone()} label={props.label.clone()} id={props.id.clone()} />
+    }
+}
+
+/// What the pointer is doing on the map.
+#[derive(Default)]
+struct Gesture {
+    /// Pointers down, by id, at their last position.
+    pointers: Vec<(i32, Point)>,
+    /// Where the first pointer went down.
+    start: Option<Point>,
+    /// The pointers moved far enough to be a drag, not a click.
+    dragged: bool,
+    /// The click that ends a drag is not a click on a node.
+    swallow_click: bool,
+}
+
+/// A pointer that moves less than this (in pixels) is clicking.
+const DRAG_THRESHOLD: f64 = 4.0;
+
+/// The map of one [`Mindmap`]: state, measures and handlers.
+#[component]
+fn MapView(props: &Props) -> Html {
+    let map = props.map.0.clone();
+    let state = use_reducer({
+        let map = map.clone();
+        move || MapState::new(map)
+    });
+    let doors = use_memo((), {
+        let map = map.clone();
+        move |_| doors::find(&map)
+    });
+    let shapes = use_memo((), {
+        let (map, doors) = (map.clone(), doors.clone());
+        move |_| Shape::measure_all(&map, &doors, &CanvasMeasure::new())
+    });
+    let bodies: Rc<Vec<AttrValue>> = use_memo((), {
+        let (map, shapes) = (map.clone(), shapes.clone());
+        move |_| {
+            map.nodes
+                .iter()
+                .map(|n| {
+                    let size = shapes[n.index].size(map.options.node_min_height);
+                    AttrValue::from(markup::node_body(
+                        &shapes[n.index],
+                        &n.color,
+                        n.depth,
+                        !n.children.is_empty(),
+                        (size.w, size.h),
+                        &Theme::LIGHT,
+                        Purpose::Screen,
+                    ))
+                })
+                .collect()
+        }
+    });
+    let scene = use_memo(state.expanded.clone(), {
+        let (map, shapes) = (map.clone(), shapes.clone());
+        move |expanded| Scene::place(&map, &shapes, expanded)
+    });
+    let view = use_reducer(Viewport::default);
+    let svg_ref = use_node_ref();
+    let gesture = use_mut_ref(Gesture::default);
+    let hovered = use_state(|| None::<usize>);
+    let tree_focused = use_state(|| false);
+    let card_closed = use_state(|| None::<usize>);
+    let status = use_state(|| None::<AttrValue>);
+    let navigator = use_navigator();
+    let options = &map.options;
+
+    let screen_size = {
+        let svg_ref = svg_ref.clone();
+        move || -> Option<Size> {
+            let rect = svg_ref
+                .cast::<web_sys::Element>()?
+                .get_bounding_client_rect();
+            (rect.width() > 0.0 && rect.height() > 0.0).then(|| Size {
+                width: rect.width(),
+                height: rect.height(),
+            })
+        }
+    };
+    let fit = {
+        let (screen_size, scene, view) = (screen_size.clone(), scene.clone(), view.dispatcher());
+        let (ratio, max) = (options.fit_ratio, options.max_initial_scale);
+        move || {
+            if let Some(size) = screen_size() {
+                view.dispatch(ViewAction::Set(Viewport::fit(
+                    scene.bounds,
+                    size,
+                    ratio,
+                    max,
+                )));
+            }
+        }
+    };
+    // Fit once the map is on screen and its size is known.
+    {
+        let fit = fit.clone();
+        use_effect_with((), move |_| fit());
+    }
+    let reveal = {
+        let (screen_size, view) = (screen_size.clone(), view.dispatcher());
+        move |scene: &Scene, i: usize| {
+            if let (Some(view_size), Some(placed)) = (screen_size(), scene.nodes.get(i)) {
+                view.dispatch(ViewAction::Reveal {
+                    target: placed.rect,
+                    view: view_size,
+                });
+            }
+        }
+    };
+    // Keep the DOM focus on the focused node while the tree has it (after a
+    // key moved it, or a fold hid the node that had it).
+    {
+        let (svg_ref, focused) = (svg_ref.clone(), *tree_focused);
+        use_effect_with(state.focus, move |&focus| {
+            if focused {
+                focus_node(&svg_ref, focus);
+            }
+        });
+    }
+    let open = {
+        let (doors, navigator) = (doors.clone(), navigator.clone());
+        move |i: usize| match doors[i].as_ref().map(Door::destination) {
+            Some(Destination::Experiment(id)) => {
+                if let Some(nav) = &navigator {
+                    nav.push(&Route::Sim {
+                        preset: id.to_owned(),
+                    });
+                }
+            }
+            Some(Destination::Book(href)) => {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().set_href(&href);
+                }
+            }
+            None => {}
+        }
+    };
+
+    let on_tool = {
+        let (state, view, scene, shapes) = (
+            state.clone(),
+            view.dispatcher(),
+            scene.clone(),
+            shapes.clone(),
+        );
+        let (fit, screen_size, status) = (fit.clone(), screen_size.clone(), status.clone());
+        Callback::from(move |tool: Tool| {
+            let zoom = |factor: f64| {
+                if let Some(size) = screen_size() {
+                    let middle = Point {
+                        x: size.width / 2.0,
+                        y: size.height / 2.0,
+                    };
+                    view.dispatch(ViewAction::Zoom { factor, at: middle });
+                }
+            };
+            match tool {
+                Tool::ZoomIn => zoom(ZOOM_STEP),
+                Tool::ZoomOut => zoom(1.0 / ZOOM_STEP),
+                Tool::Fit => fit(),
+                Tool::ExpandAll => state.dispatch(Action::ExpandAll),
+                Tool::CollapseAll => state.dispatch(Action::CollapseAll),
+                Tool::ExportSvg | Tool::ExportPng => {
+                    let theme = if prefers_dark() {
+                        Theme::DARK
+                    } else {
+                        Theme::LIGHT
+                    };
+                    let (svg, w, h) = export::svg_document(&state, &shapes, &scene, &theme);
+                    let stem = export::file_stem(&state);
+                    let status = status.clone();
+                    let report = move |saved: Result<String, wasm_bindgen::JsValue>| {
+                        status.set(Some(match saved {
+                            Ok(name) => format!("Saved {name}").into(),
+                            Err(e) => format!(
+                                "Could not export: {}",
+                                e.as_string().unwrap_or_else(|| format!("{e:?}"))
+                            )
+                            .into(),
+                        }));
+                    };
+                    if tool == Tool::ExportSvg {
+                        report(export::save_svg(&stem, &svg));
+                    } else {
+                        wasm_bindgen_futures::spawn_local(async move {
+                            report(export::save_png(&stem, &svg, w, h).await);
+                        });
+                    }
+                }
+            }
+        })
+    };
+    let on_search = {
+        let state = state.dispatcher();
+        Callback::from(move |q: String| state.dispatch(Action::Search(q)))
+    };
+    let on_next_match = {
+        let (state, scene, reveal) = (state.clone(), scene.clone(), reveal.clone());
+        Callback::from(move |()| {
+            let n = state.map.len();
+            let next = (1..=n)
+                .map(|k| (state.focus + k) % n)
+                .find(|&i| state.matches[i]);
+            if let Some(i) = next {
+                state.dispatch(Action::Focus(i));
+                reveal(&scene, i);
+            }
+        })
+    };
+
+    // Pointer: drag to pan, two fingers to pinch, click a node to fold or
+    // open it, double-click the background to zoom. Listeners sit on the
+    // <svg>, not on each node.
+    let at = {
+        let svg_ref = svg_ref.clone();
+        move |e: &MouseEvent| -> Point {
+            let origin = svg_ref
+                .cast::<web_sys::Element>()
+                .map(|s| s.get_bounding_client_rect());
+            Point {
+                x: f64::from(e.client_x()) - origin.as_ref().map_or(0.0, |r| r.left()),
+                y: f64::from(e.client_y()) - origin.as_ref().map_or(0.0, |r| r.top()),
+            }
+        }
+    };
+    let onpointerdown = {
+        let (gesture, at) = (gesture.clone(), at.clone());
+        move |e: PointerEvent| {
+            if e.pointer_type() == "mouse" && e.button() != 0 {
+                return;
+            }
+            let p = at(&e);
+            let mut g = gesture.borrow_mut();
+            if g.pointers.is_empty() {
+                *g = Gesture {
+                    start: Some(p),
+                    ..Gesture::default()
+                };
+            }
+            g.pointers.push((e.pointer_id(), p));
+        }
+    };
+    let onpointermove = {
+        let (gesture, at, view) = (gesture.clone(), at.clone(), view.dispatcher());
+        let (pan, zoom) = (options.pan, options.zoom);
+        move |e: PointerEvent| {
+            let mut g = gesture.borrow_mut();
+            let Some(k) = g.pointers.iter().position(|(id, _)| *id == e.pointer_id()) else {
+                return;
+            };
+            let p = at(&e);
+            let before = g.pointers[k].1;
+            if !g.dragged {
+                let start = g.start.unwrap_or(p);
+                if (p.x - start.x).hypot(p.y - start.y) < DRAG_THRESHOLD {
+                    return;
+                }
+                g.dragged = true;
+                // Captured only once it is a drag: a click keeps its target.
+                if let Some(target) = e
+                    .current_target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                {
+                    let _ = target.set_pointer_capture(e.pointer_id());
+                }
+            }
+            match g.pointers.as_slice() {
+                [_] if pan => view.dispatch(ViewAction::Pan {
+                    dx: p.x - before.x,
+                    dy: p.y - before.y,
+                }),
+                [(_, a), (_, b)] if zoom => {
+                    let other = if k == 0 { *b } else { *a };
+                    view.dispatch(ViewAction::Pinch {
+                        before: (before, other),
+                        after: (p, other),
+                    });
+                }
+                _ => {}
+            }
+            g.pointers[k].1 = p;
+        }
+    };
+    let onpointerup = {
+        let gesture = gesture.clone();
+        move |e: PointerEvent| {
+            let mut g = gesture.borrow_mut();
+            g.pointers.retain(|(id, _)| *id != e.pointer_id());
+            if g.pointers.is_empty() && g.dragged {
+                g.swallow_click = true;
+            }
+        }
+    };
+    let onclick = {
+        let (state, gesture, open) = (state.clone(), gesture.clone(), open.clone());
+        let doors = doors.clone();
+        move |e: MouseEvent| {
+            if std::mem::take(&mut gesture.borrow_mut().swallow_click) {
+                return;
+            }
+            let Some(i) = node_of(e.target()) else {
+                return;
+            };
+            state.dispatch(Action::Focus(i));
+            if doors[i].is_some() {
+                open(i);
+            } else if e.ctrl_key() || e.meta_key() {
+                state.dispatch(Action::ToggleSubtree(i));
+            } else {
+                state.dispatch(Action::Toggle(i));
+            }
+        }
+    };
+    let ondblclick = {
+        let (view, at) = (view.dispatcher(), at.clone());
+        let zoom = options.zoom;
+        move |e: MouseEvent| {
+            if !zoom || node_of(e.target()).is_some() {
+                return;
+            }
+            let factor = if e.shift_key() {
+                1.0 / DOUBLE_CLICK_STEP
+            } else {
+                DOUBLE_CLICK_STEP
+            };
+            view.dispatch(ViewAction::Zoom { factor, at: at(&e) });
+        }
+    };
+    let onwheel = {
+        let (view, at) = (view.dispatcher(), at.clone());
+        let zoom = options.zoom;
+        move |e: WheelEvent| {
+            if !zoom {
+                return;
+            }
+            e.prevent_default();
+            let factor = wheel_factor(e.delta_y(), e.delta_mode(), e.ctrl_key());
+            view.dispatch(ViewAction::Zoom { factor, at: at(&e) });
+        }
+    };
+    let onpointerover = {
+        let (hovered, card_closed) = (hovered.clone(), card_closed.clone());
+        move |e: PointerEvent| {
+            let node = node_of(e.target());
+            if node.is_some() && node != *card_closed {
+                card_closed.set(None);
+            }
+            hovered.set(node);
+        }
+    };
+    let onfocusin = {
+        let (state, tree_focused) = (state.dispatcher(), tree_focused.clone());
+        move |e: FocusEvent| {
+            if let Some(i) = node_of(e.target()) {
+                state.dispatch(Action::Focus(i));
+                tree_focused.set(true);
+            }
+        }
+    };
+    let onfocusout = {
+        let (tree_focused, svg_ref) = (tree_focused.clone(), svg_ref.clone());
+        move |e: FocusEvent| {
+            // A node that hides drops the focus (no related target): the
+            // tree still has it, and the effect above moves it up.
+            let leaving = e.related_target().is_some_and(|t| {
+                let inside = svg_ref
+                    .get()
+                    .zip(t.dyn_ref::<web_sys::Node>().cloned())
+                    .is_some_and(|(svg, t)| svg.contains(Some(&t)));
+                !inside
+            });
+            if leaving {
+                tree_focused.set(false);
+            }
+        }
+    };
+    let onkeydown = {
+        let (state, scene, doors) = (state.clone(), scene.clone(), doors.clone());
+        let (on_tool, open, reveal) = (on_tool.clone(), open.clone(), reveal.clone());
+        move |e: KeyboardEvent| {
+            if node_of(e.target()).is_none() || e.alt_key() || e.ctrl_key() || e.meta_key() {
+                return;
+            }
+            let Some(command) = keyboard::command(&state, &e.key(), &|i| doors[i].is_some()) else {
+                if e.key() == " " {
+                    e.prevent_default(); // never scroll the page from the tree
+                }
+                return;
+            };
+            e.prevent_default();
+            match command {
+                Command::Focus(i) => {
+                    state.dispatch(Action::Focus(i));
+                    reveal(&scene, i);
+                }
+                Command::Fold(action) => state.dispatch(action),
+                Command::Open(i) => open(i),
+                Command::ZoomIn => on_tool.emit(Tool::ZoomIn),
+                Command::ZoomOut => on_tool.emit(Tool::ZoomOut),
+                Command::Fit => on_tool.emit(Tool::Fit),
+            }
+        }
+    };
+
+    // The card: the hovered leaf, else the focused one while the tree has
+    // the focus; unless its card was closed.
+    let card = (*hovered)
+        .filter(|&i| doors[i].is_some())
+        .or_else(|| (*tree_focused).then_some(state.focus))
+        .filter(|&i| doors[i].is_some() && Some(i) != *card_closed);
+    let on_close = {
+        let card_closed = card_closed.clone();
+        Callback::from(move |()| card_closed.set(card))
+    };
+    let label = props.label.clone();
+    html! {
+        <div class="mindmap">
+            <Toolbar on_tool={on_tool}
+                query={AttrValue::from(state.query.clone())}
+                on_search={on_search}
+                on_next_match={on_next_match}
+                matches={state.match_count()}
+                status={(*status).clone()}
+                id={props.id.clone()} />
+            <div class="map-stage" onkeydown={onkeydown}>
+                <svg ref={svg_ref} class="map-canvas"
+                    style={format!("--map-duration: {}ms", options.duration.max(0.0))}
+                    {onpointerdown} {onpointermove}
+                    onpointerup={onpointerup.clone()} onpointercancel={onpointerup}
+                    {onclick} {ondblclick} {onwheel} {onpointerover}
+                    onpointerleave={{ let hovered = hovered.clone(); move |_| hovered.set(None) }}
+                    {onfocusin} {onfocusout}>
+                    <g class="viewport" transform={view.transform()}>
+                        <MapScene map={state.map.clone()} expanded={state.expanded.clone()}
+                            matches={state.matches.clone()} focus={state.focus} scene={scene.clone()}
+                            bodies={bodies.clone()} doors={doors.clone()} id={props.id.clone()} {label} />
+                    </g>
+                </svg>
+                if let Some(i) = card {
+                    <DoorCard leaf={AttrValue::from(map.plain_text(i))}
+                        door={doors[i].clone().expect("a card is for a door")} {on_close} />
+                }
+            </div>
+        </div>
+    }
+}
+
+/// The node an event happened on: the `data-node` of the nearest group.
+fn node_of(target: Option<web_sys::EventTarget>) -> Option<usize> {
+    let element = target?.dyn_into::<web_sys::Element>().ok()?;
+    element
+        .closest("[data-node]")
+        .ok()??
+        .get_attribute("data-node")?
+        .parse()
+        .ok()
+}
+
+/// Give the DOM focus to node `i` of the map in `svg`.
+fn focus_node(svg: &NodeRef, i: usize) {
+    let node = svg
+        .cast::<web_sys::Element>()
+        .and_then(|s| {
+            s.query_selector(&format!("[data-node=\"{i}\"]"))
+                .ok()
+                .flatten()
+        })
+        .and_then(|n| n.dyn_into::<web_sys::SvgElement>().ok());
+    if let Some(node) = node {
+        let _ = node.focus();
+    }
+}
+
+/// Whether the visitor's system is in dark mode.
+fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// Text measured by the browser, on a canvas that is never shown.
+struct CanvasMeasure {
+    context: Option<web_sys::CanvasRenderingContext2d>,
+    font: RefCell<String>,
+}
+
+impl CanvasMeasure {
+    fn new() -> CanvasMeasure {
+        let context = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("canvas").ok())
+            .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+            .and_then(|c| c.get_context("2d").ok().flatten())
+            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
+        CanvasMeasure {
+            context,
+            font: RefCell::new(String::new()),
+        }
+    }
+}
+
+impl Measure for CanvasMeasure {
+    fn width(&self, text: &str, font: &str) -> f64 {
+        let Some(context) = &self.context else {
+            // No canvas (never in a real browser): the mind-map crate's guess.
+            return text.chars().count() as f64 * archsim_mindmap::GLYPH_WIDTH;
+        };
+        if *self.font.borrow() != font {
+            context.set_font(font);
+            *self.font.borrow_mut() = font.to_owned();
+        }
+        context.measure_text(text).map_or(0.0, |m| m.width())
+    }
+}
