@@ -1,9 +1,8 @@
 //! The app shell: router, header, and which page each route shows.
 
-use crate::pages::{
-    experiment::ExperimentPage, home::Home, map_editor::MapEditorPage, not_found::NotFound,
-};
+use crate::pages::{experiment::ExperimentPage, home::Home, not_found::NotFound};
 use crate::route::Route;
+use crate::site::Site;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -12,8 +11,6 @@ fn switch(route: Route) -> Html {
         Route::Home => html! { <Home /> },
         Route::Sim { preset } => html! { <ExperimentPage name={preset} embedded={false} /> },
         Route::Embed { preset } => html! { <ExperimentPage name={preset} embedded={true} /> },
-        Route::MapEditor => html! { <MapEditorPage /> },
-        Route::SharedMap { data } => html! { <MapEditorPage data={Some(AttrValue::from(data))} /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }
@@ -28,16 +25,27 @@ pub(crate) fn App() -> Html {
     }
 }
 
-/// The site header: name, home link, the book.
+/// Properties of [`Header`].
+#[derive(Properties, PartialEq)]
+pub(crate) struct HeaderProps {
+    /// The app it is in.
+    #[prop_or(Site::Playground)]
+    pub(crate) site: Site,
+}
+
+/// The site header: name, home link, the map editor, the book. Plain links,
+/// so the same header serves the playground and the map editor.
 #[component]
-pub(crate) fn Header() -> Html {
+pub(crate) fn Header(props: &HeaderProps) -> Html {
+    let site = props.site;
+    let here = |page: Site| (site == page).then_some("page");
     html! {
         <header class="site-header">
-            <Link<Route> to={Route::Home} classes="brand">{ "archsim" }</Link<Route>>
+            <a href={site.home()} class="brand">{ "archsim" }</a>
             <nav aria-label="Site">
-                <Link<Route> to={Route::Home}>{ "Experiments" }</Link<Route>>
-                <Link<Route> to={Route::MapEditor}>{ "Your map" }</Link<Route>>
-                <a href="book/index.html">{ "Book" }</a>
+                <a href={site.home()}>{ "Experiments" }</a>
+                <a href={site.editor()} aria-current={here(Site::Editor)}>{ "Your map" }</a>
+                <a href={site.page("book/index.html")}>{ "Book" }</a>
             </nav>
         </header>
     }

@@ -20,15 +20,6 @@ pub(crate) enum Route {
         /// Preset (or pattern) id.
         preset: String,
     },
-    /// The map editor, starting from the site's map.
-    #[at("/map")]
-    MapEditor,
-    /// The map editor with a map from a link (`share_map` data).
-    #[at("/map/:data")]
-    SharedMap {
-        /// The map, deflated and base64url-encoded.
-        data: String,
-    },
     /// Anything else.
     #[not_found]
     #[at("/404")]

@@ -34,9 +34,10 @@ tasks:
           kernel and models, site build and bundle budget (as `build`),
           every test; stops at the first failing stage
   build   setup for the site, then `trunk build --release` into target/site
-          and a size report of every file, raw and gzipped; fails if the
-          playground's initial load (index.html, .js, _bg.wasm, .css)
-          exceeds 350 KiB gzipped
+          (the playground; the map editor into target/site/map) and a size
+          report of every file, raw and gzipped; fails if the playground's
+          initial load (index.html, .js, _bg.wasm, .css) exceeds 350 KiB
+          gzipped
   serve [--port N]
           build, then serve target/site at http://127.0.0.1:N/ (default
           8080, N from 1 to 65535) until stopped with Ctrl-C

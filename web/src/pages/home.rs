@@ -4,31 +4,34 @@
 //! (and to its section of the book). Below the map, the same experiments
 //! as a plain list by pattern: the text alternative of the map, and a way
 //! in that needs neither a pointer nor a tree-aware screen reader.
+//!
+//! The map is parsed when the app is built (`web/build.rs`), not in the
+//! browser: the playground carries no markdown parser.
 
 use crate::app::Header;
 use crate::components::mindmap::{MindMap, SharedMap};
 use crate::route::Route;
+use crate::site::Site;
 use archsim_mindmap::Mindmap;
 use archsim_patterns::{Pattern, catalog};
 use std::rc::Rc;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-/// The site's map, built into the app.
-pub(crate) const SITE_MAP: &str = include_str!("../../../mindmap/architectures.md");
+/// The site's map, as `archsim_mindmap::parse` reads it.
+pub(crate) fn site_map() -> Mindmap {
+    include!(concat!(env!("OUT_DIR"), "/site_map.rs"))
+}
 
 thread_local! {
-    /// The site's map, parsed once per page load.
-    static PARSED: Rc<Mindmap> = Rc::new(
-        archsim_mindmap::parse(SITE_MAP)
-            .expect("mindmap/architectures.md parses (tests/suite/catalog.rs checks it)"),
-    );
+    /// The site's map, built once per page load.
+    static SITE_MAP: Rc<Mindmap> = Rc::new(site_map());
 }
 
 /// The home page.
 #[component]
 pub(crate) fn Home() -> Html {
-    let map = use_memo((), |_| SharedMap(PARSED.with(Rc::clone)));
+    let map = use_memo((), |_| SharedMap(SITE_MAP.with(Rc::clone)));
     html! {
         <>
             <Header />
@@ -37,10 +40,10 @@ pub(crate) fn Home() -> Html {
                 <p class="lede">
                     { "Every leaf of this map opens a live, deterministic simulation of that claim: press play, break a server, change the algorithm, and watch the numbers move. Leaves with a badge open an experiment (▶) and its section of the book." }
                 </p>
-                <MindMap map={(*map).clone()} label="Mind-map of the architecture patterns" id="site-map" />
+                <MindMap map={(*map).clone()} label="Mind-map of the architecture patterns" id="site-map" site={Site::Playground} />
                 <p class="map-help">
                     { "Drag to move, scroll or pinch to zoom. Click a branch to fold it (Ctrl or ⌘ folds everything under it). From the keyboard: arrow keys walk the map, Enter opens, Space folds, + and − zoom, 0 fits. " }
-                    <Link<Route> to={Route::MapEditor}>{ "Draw your own map" }</Link<Route>>
+                    <a href={Site::Playground.editor()}>{ "Draw your own map" }</a>
                 </p>
                 <section class="experiments" aria-labelledby="experiments">
                     <h2 id="experiments">{ "Every experiment" }</h2>
@@ -62,5 +65,15 @@ pub(crate) fn Home() -> Html {
                 </section>
             </main>
         </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_built_in_map_is_the_parsed_file() {
+        let parsed = archsim_mindmap::parse(include_str!("../../../mindmap/architectures.md"))
+            .expect("the site's map parses");
+        assert_eq!(super::site_map(), parsed);
     }
 }

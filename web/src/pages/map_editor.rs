@@ -1,22 +1,28 @@
 //! The map editor: write markmap markdown, see it drawn as you type, share
 //! it as a link.
 //!
-//! The whole map lives in the URL fragment (`#/map/<data>`, deflated and
-//! base64url-encoded by [`share_map`](crate::share_map)), rewritten on every
-//! edit, so the address bar is always the link to share. Mistakes are
+//! An app of its own (`map/index.html`, started by
+//! [`start_editor`](crate::start_editor)): the markdown parser it needs
+//! stays out of the playground. The whole map lives in the URL fragment
+//! (`map/index.html#<data>`, deflated and base64url-encoded by
+//! [`share_map`](crate::share_map)), rewritten on every edit, so the
+//! address bar is always the link to share. Mistakes are
 //! shown where they are: the line's number in the gutter turns into a
 //! marker, the line is tinted, and the message, with its line, is listed
 //! under the editor; the map keeps showing the last version that could be
 //! read. A link that cannot be decoded says why and opens the site's map
 //! instead: it never breaks the page.
 
-use crate::address_bar::{self, use_arrived_link};
+use crate::address_bar;
 use crate::app::Header;
 use crate::components::mindmap::{MindMap, SharedMap};
-use crate::pages::home::SITE_MAP;
 use crate::share_map::{self, LinkError};
+use crate::site::Site;
 use std::rc::Rc;
 use yew::prelude::*;
+
+/// The site's map: where the editor starts.
+const SITE_MAP: &str = include_str!("../../../mindmap/architectures.md");
 
 /// A small map that shows what markmap markdown can do.
 const EXAMPLE: &str = "\
@@ -41,20 +47,32 @@ markmap:
 - [Links](https://markmap.js.org) are drawn as links
 ";
 
-/// Properties of [`MapEditorPage`].
-#[derive(Properties, PartialEq)]
-pub(crate) struct Props {
-    /// The map from the link, if the route has one.
-    #[prop_or_default]
-    pub(crate) data: Option<AttrValue>,
+/// The editor app: the map of the link in the fragment, or the site's map.
+/// A new link (pasted, back or forward) starts afresh; the editor's own
+/// rewrites of the fragment fire no `hashchange`, so they do not.
+#[component]
+pub(crate) fn MapEditor() -> Html {
+    let link = use_state(link_in_fragment);
+    {
+        let link = link.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo_events::EventListener::new(&w, "hashchange", move |_| {
+                    link.set(link_in_fragment());
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    html! { <Editor key={link.as_str()} link={(*link).clone()} /> }
 }
 
-/// The editor page: starts from the link's map, or the site's map.
-#[component]
-pub(crate) fn MapEditorPage(props: &Props) -> Html {
-    let data = props.data.as_deref().unwrap_or_default().to_owned();
-    let link = use_arrived_link(data);
-    html! { <Editor key={link.as_str()} link={link.clone()} /> }
+/// The map data after `#`, if any.
+fn link_in_fragment() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.trim_start_matches('#').to_owned())
+        .unwrap_or_default()
 }
 
 #[derive(Properties, PartialEq)]
@@ -92,8 +110,7 @@ fn Editor(props: &EditorProps) -> Html {
     let set_text = {
         let (text, copied) = (text.clone(), copied.clone());
         Callback::from(move |source: String| {
-            let data = share_map::encode(&source);
-            address_bar::write(&format!("#/map/{data}"), &data);
+            address_bar::replace(&format!("#{}", share_map::encode(&source)));
             copied.set(None);
             text.set(source);
         })
@@ -174,7 +191,7 @@ fn Editor(props: &EditorProps) -> Html {
     let invalid = problems.iter().any(|p| p.error);
     html! {
         <>
-            <Header />
+            <Header site={Site::Editor} />
             <main class="page editor-page" id="main">
                 <h1>{ "Draw your own mind-map" }</h1>
                 <p class="lede">
@@ -227,7 +244,7 @@ fn Editor(props: &EditorProps) -> Html {
                     </section>
                     <section class="map-pane" aria-label="Your map, drawn">
                         if let Some(map) = shown {
-                            <MindMap {map} label="Your mind-map" id="your-map" />
+                            <MindMap {map} label="Your mind-map" id="your-map" site={Site::Editor} />
                         } else {
                             <p class="map-placeholder">{ "Your map appears here once it can be read." }</p>
                         }

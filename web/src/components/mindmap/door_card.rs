@@ -6,9 +6,8 @@
 //! to them without the card moving away.
 
 use super::doors::Door;
-use crate::route::Route;
+use crate::site::Site;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 /// Properties of [`DoorCard`].
 #[derive(Properties, PartialEq)]
@@ -19,12 +18,14 @@ pub(crate) struct Props {
     pub(crate) door: Door,
     /// The close button was pressed.
     pub(crate) on_close: Callback<()>,
+    /// The app it is in, for its links.
+    pub(crate) site: Site,
 }
 
 /// The card.
 #[component]
 pub(crate) fn DoorCard(props: &Props) -> Html {
-    let door = &props.door;
+    let (door, site) = (&props.door, props.site);
     let on_close = props.on_close.clone();
     html! {
         <aside class="door-card" aria-label="Where this leaf leads">
@@ -32,17 +33,15 @@ pub(crate) fn DoorCard(props: &Props) -> Html {
                 onclick={move |_| on_close.emit(())}>{ "×" }</button>
             <p class="door-leaf">{ props.leaf.clone() }</p>
             if door.presets.is_empty() {
-                <p><a href={door.chapter()}>{ format!("Read the chapter on {}", door.pattern.title()) }</a></p>
+                <p><a href={site.page(&door.chapter())}>{ format!("Read the chapter on {}", door.pattern.title()) }</a></p>
             }
             { for door.presets.iter().map(|p| html! {
                 <section class="door-experiment">
                     <h2>{ p.title }</h2>
                     <p class="look-for-text"><strong>{ "What to look for: " }</strong>{ p.what_to_look_for }</p>
                     <p class="door-links">
-                        <Link<Route> to={Route::Sim { preset: p.id.to_owned() }} classes="button primary">
-                            { "Run the experiment" }
-                        </Link<Route>>
-                        <a href={door.section(p)}>{ "Read in the book" }</a>
+                        <a href={site.experiment(p.id)} class="button primary">{ "Run the experiment" }</a>
+                        <a href={site.page(&door.section(p))}>{ "Read in the book" }</a>
                     </p>
                 </section>
             }) }

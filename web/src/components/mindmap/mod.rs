@@ -30,7 +30,7 @@ mod viewport;
 
 pub(crate) use doors::{Destination, Door};
 
-use crate::route::Route;
+use crate::site::Site;
 use archsim_mindmap::Mindmap;
 use door_card::DoorCard;
 use keyboard::Command;
@@ -45,7 +45,6 @@ use view::MapScene;
 use viewport::{DOUBLE_CLICK_STEP, Point, Size, ViewAction, Viewport, ZOOM_STEP, wheel_factor};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 /// A parsed map, compared by identity: parsing again makes a new map.
 #[derive(Clone, Debug)]
@@ -66,6 +65,8 @@ pub(crate) struct Props {
     pub(crate) label: AttrValue,
     /// Prefix of the element ids, unique on the page.
     pub(crate) id: AttrValue,
+    /// The app it is in, for the doors' links.
+    pub(crate) site: Site,
 }
 
 /// A mind-map with its toolbar. A new map starts afresh: folds, focus,
@@ -83,7 +84,7 @@ pub(crate) fn MindMap(props: &Props) -> Html {
         seen.1
     };
     html! {
-        <MapView key={generation} map={props.map.clone()} label={props.label.clone()} id={props.id.clone()} />
+        <MapView key={generation} map={props.map.clone()} label={props.label.clone()} id={props.id.clone()} site={props.site} />
     }
 }
 
@@ -150,7 +151,6 @@ fn MapView(props: &Props) -> Html {
     let tree_focused = use_state(|| false);
     let card_closed = use_state(|| None::<usize>);
     let status = use_state(|| None::<AttrValue>);
-    let navigator = use_navigator();
     let options = &map.options;
 
     let screen_size = {
@@ -206,21 +206,16 @@ fn MapView(props: &Props) -> Html {
         });
     }
     let open = {
-        let (doors, navigator) = (doors.clone(), navigator.clone());
-        move |i: usize| match doors[i].as_ref().map(Door::destination) {
-            Some(Destination::Experiment(id)) => {
-                if let Some(nav) = &navigator {
-                    nav.push(&Route::Sim {
-                        preset: id.to_owned(),
-                    });
-                }
+        let (doors, site) = (doors.clone(), props.site);
+        move |i: usize| {
+            let href = match doors[i].as_ref().map(Door::destination) {
+                Some(Destination::Experiment(id)) => site.experiment(id),
+                Some(Destination::Book(path)) => site.page(&path),
+                None => return,
+            };
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_href(&href);
             }
-            Some(Destination::Book(href)) => {
-                if let Some(w) = web_sys::window() {
-                    let _ = w.location().set_href(&href);
-                }
-            }
-            None => {}
         }
     };
 
@@ -330,6 +325,7 @@ fn MapView(props: &Props) -> Html {
     };
     let onpointermove = {
         let (gesture, at, view) = (gesture.clone(), at.clone(), view.dispatcher());
+        let svg_ref = svg_ref.clone();
         let (pan, zoom) = (options.pan, options.zoom);
         move |e: PointerEvent| {
             let mut g = gesture.borrow_mut();
@@ -345,11 +341,10 @@ fn MapView(props: &Props) -> Html {
                 }
                 g.dragged = true;
                 // Captured only once it is a drag: a click keeps its target.
-                if let Some(target) = e
-                    .current_target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                {
-                    let _ = target.set_pointer_capture(e.pointer_id());
+                // (Yew listens at the document: the event's current target
+                // is not the map.)
+                if let Some(svg) = svg_ref.cast::<web_sys::Element>() {
+                    let _ = svg.set_pointer_capture(e.pointer_id());
                 }
             }
             match g.pointers.as_slice() {
@@ -526,7 +521,7 @@ fn MapView(props: &Props) -> Html {
                 </svg>
                 if let Some(i) = card {
                     <DoorCard leaf={AttrValue::from(map.plain_text(i))}
-                        door={doors[i].clone().expect("a card is for a door")} {on_close} />
+                        door={doors[i].clone().expect("a card is for a door")} {on_close} site={props.site} />
                 }
             </div>
         </div>
