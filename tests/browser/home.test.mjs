@@ -36,10 +36,11 @@ const node = (page, label) => page.locator(`[role="treeitem"][aria-label="${labe
 const nodeStartingWith = (page, text) => page.locator(`[role="treeitem"][aria-label^="${text}"]`);
 const shownNodes = (page) => page.locator('[role="treeitem"]:not(.hidden)');
 
-// The map's view as { x, y, scale }, from the transform of its one group.
+// The map's view as { x, y, scale }, from the CSS transform of the one
+// element that moves.
 async function view(page) {
-  const t = await page.locator('svg.map-canvas g.viewport').getAttribute('transform');
-  const m = /translate\(([-0-9.]+),([-0-9.]+)\) scale\(([-0-9.]+)\)/.exec(t);
+  const t = await page.locator('.map-plane').evaluate((e) => e.style.transform);
+  const m = /translate\(([-0-9.]+)px, ([-0-9.]+)px\) scale\(([-0-9.]+)\)/.exec(t);
   assert.ok(m, `a transform: ${t}`);
   return { x: Number(m[1]), y: Number(m[2]), scale: Number(m[3]) };
 }
@@ -182,8 +183,7 @@ describe('the home page mind-map', () => {
   test('wheel, drag, keys and double-click zoom and pan without redrawing a node', async () => {
     const p = await fresh();
     await visit(p.page, base);
-    const svg = p.page.locator('svg.map-canvas');
-    const box = await svg.boundingBox();
+    const box = await p.page.locator('.map-stage').boundingBox();
     const fitted = await view(p.page);
     // Watch the nodes: panning and zooming must not touch them.
     await p.page.evaluate(() => {

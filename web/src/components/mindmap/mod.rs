@@ -103,6 +103,8 @@ struct Gesture {
 
 /// A pointer that moves less than this (in pixels) is clicking.
 const DRAG_THRESHOLD: f64 = 4.0;
+/// A gesture has ended when no event came for this long (milliseconds).
+const SETTLE_MS: u32 = 200;
 
 /// The map of one [`Mindmap`]: state, measures and handlers.
 #[component]
@@ -145,8 +147,25 @@ fn MapView(props: &Props) -> Html {
         move |expanded| Scene::place(&map, &shapes, expanded)
     });
     let view = use_reducer(Viewport::default);
-    let svg_ref = use_node_ref();
+    let stage_ref = use_node_ref();
     let gesture = use_mut_ref(Gesture::default);
+    // While a gesture runs, the map is a layer the compositor moves on its
+    // own; after it, the layer goes and the map is drawn sharp again.
+    let moving = use_state(|| false);
+    let settle = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
+    let keep_moving = {
+        let (moving, settle) = (moving.clone(), settle.clone());
+        move || {
+            if !*moving {
+                moving.set(true);
+            }
+            let moving = moving.clone();
+            *settle.borrow_mut() =
+                Some(gloo_timers::callback::Timeout::new(SETTLE_MS, move || {
+                    moving.set(false)
+                }));
+        }
+    };
     let hovered = use_state(|| None::<usize>);
     let tree_focused = use_state(|| false);
     let card_closed = use_state(|| None::<usize>);
@@ -154,9 +173,9 @@ fn MapView(props: &Props) -> Html {
     let options = &map.options;
 
     let screen_size = {
-        let svg_ref = svg_ref.clone();
+        let stage_ref = stage_ref.clone();
         move || -> Option<Size> {
-            let rect = svg_ref
+            let rect = stage_ref
                 .cast::<web_sys::Element>()?
                 .get_bounding_client_rect();
             (rect.width() > 0.0 && rect.height() > 0.0).then(|| Size {
@@ -198,10 +217,10 @@ fn MapView(props: &Props) -> Html {
     // Keep the DOM focus on the focused node while the tree has it (after a
     // key moved it, or a fold hid the node that had it).
     {
-        let (svg_ref, focused) = (svg_ref.clone(), *tree_focused);
+        let (stage_ref, focused) = (stage_ref.clone(), *tree_focused);
         use_effect_with(state.focus, move |&focus| {
             if focused {
-                focus_node(&svg_ref, focus);
+                focus_node(&stage_ref, focus);
             }
         });
     }
@@ -293,11 +312,11 @@ fn MapView(props: &Props) -> Html {
 
     // Pointer: drag to pan, two fingers to pinch, click a node to fold or
     // open it, double-click the background to zoom. Listeners sit on the
-    // <svg>, not on each node.
+    // stage, not on each node.
     let at = {
-        let svg_ref = svg_ref.clone();
+        let stage_ref = stage_ref.clone();
         move |e: &MouseEvent| -> Point {
-            let origin = svg_ref
+            let origin = stage_ref
                 .cast::<web_sys::Element>()
                 .map(|s| s.get_bounding_client_rect());
             Point {
@@ -309,7 +328,12 @@ fn MapView(props: &Props) -> Html {
     let onpointerdown = {
         let (gesture, at) = (gesture.clone(), at.clone());
         move |e: PointerEvent| {
-            if e.pointer_type() == "mouse" && e.button() != 0 {
+            let on_card = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|t| t.closest(".door-card").ok().flatten())
+                .is_some();
+            if on_card || (e.pointer_type() == "mouse" && e.button() != 0) {
                 return;
             }
             let p = at(&e);
@@ -325,7 +349,7 @@ fn MapView(props: &Props) -> Html {
     };
     let onpointermove = {
         let (gesture, at, view) = (gesture.clone(), at.clone(), view.dispatcher());
-        let svg_ref = svg_ref.clone();
+        let (stage_ref, keep_moving) = (stage_ref.clone(), keep_moving.clone());
         let (pan, zoom) = (options.pan, options.zoom);
         move |e: PointerEvent| {
             let mut g = gesture.borrow_mut();
@@ -343,10 +367,11 @@ fn MapView(props: &Props) -> Html {
                 // Captured only once it is a drag: a click keeps its target.
                 // (Yew listens at the document: the event's current target
                 // is not the map.)
-                if let Some(svg) = svg_ref.cast::<web_sys::Element>() {
+                if let Some(svg) = stage_ref.cast::<web_sys::Element>() {
                     let _ = svg.set_pointer_capture(e.pointer_id());
                 }
             }
+            keep_moving();
             match g.pointers.as_slice() {
                 [_] if pan => view.dispatch(ViewAction::Pan {
                     dx: p.x - before.x,
@@ -410,13 +435,14 @@ fn MapView(props: &Props) -> Html {
         }
     };
     let onwheel = {
-        let (view, at) = (view.dispatcher(), at.clone());
+        let (view, at, keep_moving) = (view.dispatcher(), at.clone(), keep_moving.clone());
         let zoom = options.zoom;
         move |e: WheelEvent| {
             if !zoom {
                 return;
             }
             e.prevent_default();
+            keep_moving();
             let factor = wheel_factor(e.delta_y(), e.delta_mode(), e.ctrl_key());
             view.dispatch(ViewAction::Zoom { factor, at: at(&e) });
         }
@@ -441,12 +467,12 @@ fn MapView(props: &Props) -> Html {
         }
     };
     let onfocusout = {
-        let (tree_focused, svg_ref) = (tree_focused.clone(), svg_ref.clone());
+        let (tree_focused, stage_ref) = (tree_focused.clone(), stage_ref.clone());
         move |e: FocusEvent| {
             // A node that hides drops the focus (no related target): the
             // tree still has it, and the effect above moves it up.
             let leaving = e.related_target().is_some_and(|t| {
-                let inside = svg_ref
+                let inside = stage_ref
                     .get()
                     .zip(t.dyn_ref::<web_sys::Node>().cloned())
                     .is_some_and(|(svg, t)| svg.contains(Some(&t)));
@@ -496,6 +522,7 @@ fn MapView(props: &Props) -> Html {
         Callback::from(move |()| card_closed.set(card))
     };
     let label = props.label.clone();
+    let bounds = scene.bounds;
     html! {
         <div class="mindmap">
             <Toolbar on_tool={on_tool}
@@ -505,20 +532,24 @@ fn MapView(props: &Props) -> Html {
                 matches={state.match_count()}
                 status={(*status).clone()}
                 id={props.id.clone()} />
-            <div class="map-stage" onkeydown={onkeydown}>
-                <svg ref={svg_ref} class="map-canvas"
-                    style={format!("--map-duration: {}ms", options.duration.max(0.0))}
-                    {onpointerdown} {onpointermove}
-                    onpointerup={onpointerup.clone()} onpointercancel={onpointerup}
-                    {onclick} {ondblclick} {onwheel} {onpointerover}
-                    onpointerleave={{ let hovered = hovered.clone(); move |_| hovered.set(None) }}
-                    {onfocusin} {onfocusout}>
-                    <g class="viewport" transform={view.transform()}>
+            <div ref={stage_ref} class="map-stage"
+                style={format!("--map-duration: {}ms", options.duration.max(0.0))}
+                {onkeydown} {onpointerdown} {onpointermove}
+                onpointerup={onpointerup.clone()} onpointercancel={onpointerup}
+                {onclick} {ondblclick} {onwheel} {onpointerover}
+                onpointerleave={{ let hovered = hovered.clone(); move |_| hovered.set(None) }}
+                {onfocusin} {onfocusout}>
+                <div class={classes!("map-plane", moving.then_some("moving"))}
+                    style={format!("transform: {}", view.transform())}>
+                    <svg class="map-canvas"
+                        viewBox={format!("{:.1} {:.1} {:.1} {:.1}", bounds.x, bounds.y, bounds.width, bounds.height)}
+                        width={format!("{:.1}", bounds.width)} height={format!("{:.1}", bounds.height)}
+                        style={format!("left: {:.1}px; top: {:.1}px", bounds.x, bounds.y)}>
                         <MapScene map={state.map.clone()} expanded={state.expanded.clone()}
                             matches={state.matches.clone()} focus={state.focus} scene={scene.clone()}
                             bodies={bodies.clone()} doors={doors.clone()} id={props.id.clone()} {label} />
-                    </g>
-                </svg>
+                    </svg>
+                </div>
                 if let Some(i) = card {
                     <DoorCard leaf={AttrValue::from(map.plain_text(i))}
                         door={doors[i].clone().expect("a card is for a door")} {on_close} site={props.site} />
