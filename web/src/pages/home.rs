@@ -38,11 +38,11 @@ pub(crate) fn Home() -> Html {
             <main class="page home" id="main">
                 <h1>{ "Run the architecture patterns you read about" }</h1>
                 <p class="lede">
-                    { "Every leaf of this map opens a live, deterministic simulation of that claim: press play, break a server, change the algorithm, and watch the numbers move. Leaves with a badge open an experiment (▶) and its section of the book." }
+                    { "Every claim on this map is a live, deterministic simulation. Click a leaf to run its experiment: press play, break a server, change the algorithm, watch the numbers move." }
                 </p>
                 <MindMap map={(*map).clone()} label="Mind-map of the architecture patterns" id="site-map" site={Site::Playground} />
                 <p class="map-help">
-                    { "Drag to move, scroll or pinch to zoom. Click a branch to fold it (Ctrl or ⌘ folds everything under it). From the keyboard: arrow keys walk the map, Enter opens, Space folds, + and − zoom, 0 fits. " }
+                    { "Drag to move, scroll or pinch to zoom; click a branch to fold it (Ctrl or ⌘: everything under it). Keyboard: arrows walk the map, Enter opens, Space folds, + and − zoom, 0 fits. " }
                     <a href={Site::Playground.editor()}>{ "Draw your own map" }</a>
                 </p>
                 <section class="experiments" aria-labelledby="experiments">

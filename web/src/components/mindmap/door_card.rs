@@ -1,9 +1,9 @@
 //! The card of the leaf under the pointer or the keyboard focus: what its
 //! experiments show, and the links that open them and their book sections.
 //!
-//! It sits in a corner of the map, after the map in the page's order, so
-//! Tab from the focused leaf reaches its links, and the pointer can travel
-//! to them without the card moving away.
+//! It sits in the corner of the map farthest from its leaf, after the map
+//! in the page's order, so Tab from the focused leaf reaches its links, and
+//! the pointer can travel to them without the card moving away.
 
 use super::doors::Door;
 use crate::site::Site;
@@ -20,6 +20,17 @@ pub(crate) struct Props {
     pub(crate) on_close: Callback<()>,
     /// The app it is in, for its links.
     pub(crate) site: Site,
+    /// Where on the map it sits.
+    pub(crate) corner: Corner,
+}
+
+/// A corner of the map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Corner {
+    /// The top one (or the bottom).
+    pub(crate) top: bool,
+    /// The left one (or the right).
+    pub(crate) left: bool,
 }
 
 /// The card.
@@ -28,7 +39,8 @@ pub(crate) fn DoorCard(props: &Props) -> Html {
     let (door, site) = (&props.door, props.site);
     let on_close = props.on_close.clone();
     html! {
-        <aside class="door-card" aria-label="Where this leaf leads">
+        <aside class={classes!("door-card", if props.corner.top { "top" } else { "bottom" }, if props.corner.left { "left" } else { "right" })}
+            aria-label="Where this leaf leads">
             <button type="button" class="close" aria-label="Close" title="Close"
                 onclick={move |_| on_close.emit(())}>{ "×" }</button>
             <p class="door-leaf">{ props.leaf.clone() }</p>

@@ -76,8 +76,8 @@ pub(crate) enum Purpose {
 }
 
 /// Badge glyphs, in a badge's 18 × 18 box: a play triangle and an open book.
-const PLAY: &str = "M7 5.2v7.6l6-3.8z";
-const BOOK: &str = "M4 5.5c1.8-.6 3.4-.4 4.5.6v7.4c-1.1-1-2.7-1.2-4.5-.6zM14 5.5c-1.8-.6-3.4-.4-4.5.6v7.4c1.1-1 2.7-1.2 4.5-.6z";
+pub(crate) const PLAY: &str = "M7 5.2v7.6l6-3.8z";
+pub(crate) const BOOK: &str = "M4 5.5c1.8-.6 3.4-.4 4.5.6v7.4c-1.1-1-2.7-1.2-4.5-.6zM14 5.5c-1.8-.6-3.4-.4-4.5.6v7.4c1.1-1 2.7-1.2 4.5-.6z";
 
 /// The markup inside the group of node `shape` of `color` at `depth`, with
 /// `has_children` for the fold circle, `size` its box.

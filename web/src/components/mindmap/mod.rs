@@ -32,7 +32,7 @@ pub(crate) use doors::{Destination, Door};
 
 use crate::site::Site;
 use archsim_mindmap::Mindmap;
-use door_card::DoorCard;
+use door_card::{Corner, DoorCard};
 use keyboard::Command;
 use label::Measure;
 use markup::{Purpose, Theme};
@@ -42,7 +42,10 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use toolbar::{Tool, Toolbar};
 use view::MapScene;
-use viewport::{DOUBLE_CLICK_STEP, Point, Size, ViewAction, Viewport, ZOOM_STEP, wheel_factor};
+use viewport::{
+    DOUBLE_CLICK_STEP, Point, READABLE_SCALE, Rect, Size, ViewAction, Viewport, ZOOM_STEP,
+    wheel_factor,
+};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -101,6 +104,30 @@ struct Gesture {
     swallow_click: bool,
 }
 
+/// What the view does after the next layout.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Follow {
+    /// Nothing: the visitor placed the view.
+    Nothing,
+    /// The map's first layout: fit it.
+    FirstLayout,
+    /// Fit the whole map.
+    Fit,
+    /// Bring this node's shown subtree into view.
+    Subtree(usize),
+}
+
+/// The view that fits the shown map on a screen of `size`, as the map's
+/// options ask.
+fn fit(map: &Mindmap, scene: &Scene, size: Size) -> Viewport {
+    Viewport::fit(
+        scene.bounds,
+        size,
+        map.options.fit_ratio,
+        map.options.max_initial_scale,
+    )
+}
+
 /// A pointer that moves less than this (in pixels) is clicking.
 const DRAG_THRESHOLD: f64 = 4.0;
 /// A gesture has ended when no event came for this long (milliseconds).
@@ -148,6 +175,7 @@ fn MapView(props: &Props) -> Html {
     });
     let view = use_reducer(Viewport::default);
     let stage_ref = use_node_ref();
+    let follow = use_mut_ref(|| Follow::FirstLayout);
     let gesture = use_mut_ref(Gesture::default);
     // While a gesture runs, the map is a layer the compositor moves on its
     // own; after it, the layer goes and the map is drawn sharp again.
@@ -184,25 +212,52 @@ fn MapView(props: &Props) -> Html {
             })
         }
     };
-    let fit = {
-        let (screen_size, scene, view) = (screen_size.clone(), scene.clone(), view.dispatcher());
-        let (ratio, max) = (options.fit_ratio, options.max_initial_scale);
-        move || {
-            if let Some(size) = screen_size() {
-                view.dispatch(ViewAction::Set(Viewport::fit(
-                    scene.bounds,
-                    size,
-                    ratio,
-                    max,
-                )));
+    // After a layout, the view follows: the first layout is fitted (folded
+    // to its branches first if all of it would be too small to read), an
+    // unfolded branch is brought into view, Expand all and Collapse all fit.
+    {
+        let (follow, screen_size, view) = (follow.clone(), screen_size.clone(), view.dispatcher());
+        let (state, map) = (state.clone(), map.clone());
+        use_effect_with(scene.clone(), move |scene| {
+            let Some(size) = screen_size() else { return };
+            let next = std::mem::replace(&mut *follow.borrow_mut(), Follow::Nothing);
+            match next {
+                Follow::FirstLayout => {
+                    let fitted = fit(&map, scene, size);
+                    let folded = state.apply(Action::CollapseAll);
+                    if fitted.scale < READABLE_SCALE
+                        && map.options.initial_expand_level.is_none()
+                        && folded.expanded != state.expanded
+                    {
+                        *follow.borrow_mut() = Follow::Fit;
+                        state.dispatch(Action::CollapseAll);
+                    } else {
+                        view.dispatch(ViewAction::Set(fitted));
+                    }
+                }
+                Follow::Fit => view.dispatch(ViewAction::Set(fit(&map, scene, size))),
+                Follow::Subtree(i) => {
+                    let shown = map.subtree(i).filter(|&j| scene.nodes[j].shown);
+                    if let Some(target) = Rect::union(shown.map(|j| scene.nodes[j].rect)) {
+                        view.dispatch(ViewAction::Show { target, view: size });
+                    }
+                }
+                Follow::Nothing => {}
             }
+        });
+    }
+    // A change of folds; one that opens a branch brings it into view.
+    let fold = {
+        let (state, follow) = (state.clone(), follow.clone());
+        move |action: Action| {
+            if let Action::Toggle(i) | Action::ToggleSubtree(i) | Action::Expand(i) = action {
+                if !state.expanded[i] {
+                    *follow.borrow_mut() = Follow::Subtree(i);
+                }
+            }
+            state.dispatch(action);
         }
     };
-    // Fit once the map is on screen and its size is known.
-    {
-        let fit = fit.clone();
-        use_effect_with((), move |_| fit());
-    }
     let reveal = {
         let (screen_size, view) = (screen_size.clone(), view.dispatcher());
         move |scene: &Scene, i: usize| {
@@ -245,7 +300,8 @@ fn MapView(props: &Props) -> Html {
             scene.clone(),
             shapes.clone(),
         );
-        let (fit, screen_size, status) = (fit.clone(), screen_size.clone(), status.clone());
+        let (screen_size, status, follow) = (screen_size.clone(), status.clone(), follow.clone());
+        let map = map.clone();
         Callback::from(move |tool: Tool| {
             let zoom = |factor: f64| {
                 if let Some(size) = screen_size() {
@@ -259,9 +315,19 @@ fn MapView(props: &Props) -> Html {
             match tool {
                 Tool::ZoomIn => zoom(ZOOM_STEP),
                 Tool::ZoomOut => zoom(1.0 / ZOOM_STEP),
-                Tool::Fit => fit(),
-                Tool::ExpandAll => state.dispatch(Action::ExpandAll),
-                Tool::CollapseAll => state.dispatch(Action::CollapseAll),
+                Tool::Fit => {
+                    if let Some(size) = screen_size() {
+                        view.dispatch(ViewAction::Set(fit(&map, &scene, size)));
+                    }
+                }
+                Tool::ExpandAll | Tool::CollapseAll => {
+                    *follow.borrow_mut() = Follow::Fit;
+                    state.dispatch(if tool == Tool::ExpandAll {
+                        Action::ExpandAll
+                    } else {
+                        Action::CollapseAll
+                    });
+                }
                 Tool::ExportSvg | Tool::ExportPng => {
                     let theme = if prefers_dark() {
                         Theme::DARK
@@ -328,12 +394,7 @@ fn MapView(props: &Props) -> Html {
     let onpointerdown = {
         let (gesture, at) = (gesture.clone(), at.clone());
         move |e: PointerEvent| {
-            let on_card = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|t| t.closest(".door-card").ok().flatten())
-                .is_some();
-            if on_card || (e.pointer_type() == "mouse" && e.button() != 0) {
+            if on_card(e.target()) || (e.pointer_type() == "mouse" && e.button() != 0) {
                 return;
             }
             let p = at(&e);
@@ -400,7 +461,8 @@ fn MapView(props: &Props) -> Html {
         }
     };
     let onclick = {
-        let (state, gesture, open) = (state.clone(), gesture.clone(), open.clone());
+        let (state, gesture, open, fold) =
+            (state.clone(), gesture.clone(), open.clone(), fold.clone());
         let doors = doors.clone();
         move |e: MouseEvent| {
             if std::mem::take(&mut gesture.borrow_mut().swallow_click) {
@@ -413,9 +475,9 @@ fn MapView(props: &Props) -> Html {
             if doors[i].is_some() {
                 open(i);
             } else if e.ctrl_key() || e.meta_key() {
-                state.dispatch(Action::ToggleSubtree(i));
+                fold(Action::ToggleSubtree(i));
             } else {
-                state.dispatch(Action::Toggle(i));
+                fold(Action::Toggle(i));
             }
         }
     };
@@ -450,6 +512,10 @@ fn MapView(props: &Props) -> Html {
     let onpointerover = {
         let (hovered, card_closed) = (hovered.clone(), card_closed.clone());
         move |e: PointerEvent| {
+            // On its way to the card's links, the pointer keeps the card.
+            if on_card(e.target()) {
+                return;
+            }
             let node = node_of(e.target());
             if node.is_some() && node != *card_closed {
                 card_closed.set(None);
@@ -485,7 +551,9 @@ fn MapView(props: &Props) -> Html {
     };
     let onkeydown = {
         let (state, scene, doors) = (state.clone(), scene.clone(), doors.clone());
-        let (on_tool, open, reveal) = (on_tool.clone(), open.clone(), reveal.clone());
+        let (on_tool, open, reveal, fold) =
+            (on_tool.clone(), open.clone(), reveal.clone(), fold.clone());
+        let view = view.dispatcher();
         move |e: KeyboardEvent| {
             if node_of(e.target()).is_none() || e.alt_key() || e.ctrl_key() || e.meta_key() {
                 return;
@@ -502,10 +570,23 @@ fn MapView(props: &Props) -> Html {
                     state.dispatch(Action::Focus(i));
                     reveal(&scene, i);
                 }
-                Command::Fold(action) => state.dispatch(action),
+                Command::Fold(action) => fold(action),
                 Command::Open(i) => open(i),
-                Command::ZoomIn => on_tool.emit(Tool::ZoomIn),
-                Command::ZoomOut => on_tool.emit(Tool::ZoomOut),
+                // Zoom about the focused node, which stays where it is.
+                Command::ZoomIn | Command::ZoomOut => {
+                    let r = scene.nodes[state.focus].rect;
+                    view.dispatch(ViewAction::ZoomAround {
+                        factor: if command == Command::ZoomIn {
+                            ZOOM_STEP
+                        } else {
+                            1.0 / ZOOM_STEP
+                        },
+                        point: Point {
+                            x: r.x + r.width / 2.0,
+                            y: r.y + r.height / 2.0,
+                        },
+                    });
+                }
                 Command::Fit => on_tool.emit(Tool::Fit),
             }
         }
@@ -550,12 +631,59 @@ fn MapView(props: &Props) -> Html {
                             bodies={bodies.clone()} doors={doors.clone()} id={props.id.clone()} {label} />
                     </svg>
                 </div>
+                if doors.iter().any(Option::is_some) {
+                    <Legend />
+                }
                 if let Some(i) = card {
                     <DoorCard leaf={AttrValue::from(map.plain_text(i))}
-                        door={doors[i].clone().expect("a card is for a door")} {on_close} site={props.site} />
+                        door={doors[i].clone().expect("a card is for a door")} {on_close} site={props.site}
+                        corner={card_corner(*view, &scene.nodes[i].rect, screen_size())} />
                 }
             </div>
         </div>
+    }
+}
+
+/// What the badges mean, in a corner of the map.
+#[component]
+fn Legend() -> Html {
+    let badge = |class: &'static str, glyph: &'static str| {
+        html! {
+            <svg class={classes!("badge-icon", class)} viewBox="0 0 18 18" aria-hidden="true" focusable="false">
+                <circle cx="9" cy="9" r="9" /><path d={glyph} />
+            </svg>
+        }
+    };
+    html! {
+        <p class="map-legend">
+            { badge("run", markup::PLAY) }{ " runs the experiment " }
+            { badge("book", markup::BOOK) }{ " reads it in the book" }
+        </p>
+    }
+}
+
+/// Whether an event happened on the door card.
+fn on_card(target: Option<web_sys::EventTarget>) -> bool {
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|t| t.closest(".door-card").ok().flatten())
+        .is_some()
+}
+
+/// The corner of the stage farthest from node `rect`, for its card: the
+/// card never hides the node it is about.
+fn card_corner(view: Viewport, rect: &Rect, stage: Option<Size>) -> Corner {
+    let centre = view.to_screen(Point {
+        x: rect.x + rect.width / 2.0,
+        y: rect.y + rect.height / 2.0,
+    });
+    let stage = stage.unwrap_or(Size {
+        width: 0.0,
+        height: 0.0,
+    });
+    Corner {
+        top: centre.y > stage.height / 2.0,
+        left: centre.x > stage.width / 2.0,
     }
 }
 

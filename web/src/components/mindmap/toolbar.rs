@@ -132,8 +132,8 @@ pub(crate) fn Toolbar(props: &Props) -> Html {
                 <span class="found" role="status">{ found }</span>
             </div>
             <div class="tool-group" role="group" aria-label="Download">
-                { button(Tool::ExportSvg, "") }
-                { button(Tool::ExportPng, "") }
+                { button(Tool::ExportSvg, "keep-name") }
+                { button(Tool::ExportPng, "keep-name") }
                 <span class="export-status" role="status">{ props.status.clone() }</span>
             </div>
         </div>

@@ -79,6 +79,10 @@ pub(crate) struct Viewport {
 pub(crate) const ZOOM_STEP: f64 = 1.25;
 /// What a double-click multiplies by (d3-zoom's step).
 pub(crate) const DOUBLE_CLICK_STEP: f64 = 2.0;
+/// Below this zoom, labels (14 px at scale 1) are too small to read.
+pub(crate) const READABLE_SCALE: f64 = 0.5;
+/// Room kept between what is brought into view and the screen's edge.
+const MARGIN: f64 = 24.0;
 
 impl Default for Viewport {
     fn default() -> Self {
@@ -207,6 +211,24 @@ impl Viewport {
     }
 }
 
+impl Viewport {
+    /// Bring map rectangle `target` on screen, as [`Viewport::reveal`] does,
+    /// zooming out first if it is too big to fit, though not below
+    /// `min_scale` (nor above the current scale): an unfolded branch comes
+    /// into view, still readable.
+    pub(crate) fn show(self, target: Rect, view: Size, margin: f64, min_scale: f64) -> Viewport {
+        let room = |length: f64, target: f64| (length - 2.0 * margin).max(1.0) / target.max(1.0);
+        let fits = room(view.width, target.width).min(room(view.height, target.height));
+        let scale = self.scale.min(fits.max(min_scale));
+        let corner = self.to_screen(Point {
+            x: target.x,
+            y: target.y,
+        });
+        self.zoom_at(scale / self.scale, corner)
+            .reveal(target, view, margin)
+    }
+}
+
 /// The zoom factor of one wheel event, as d3-zoom (and so markmap)
 /// computes it: `deltaY` in pixels, lines (`delta_mode` 1) or pages (2);
 /// a pinch on a trackpad arrives with Ctrl held and small deltas, so it
@@ -232,6 +254,13 @@ pub(crate) enum ViewAction {
         /// The screen point that stays put.
         at: Point,
     },
+    /// [`Viewport::zoom_at`] where map point `point` is now: it stays put.
+    ZoomAround {
+        /// Multiply the scale by this.
+        factor: f64,
+        /// The map point that stays put.
+        point: Point,
+    },
     /// [`Viewport::pan_by`].
     Pan {
         /// Screen pixels rightwards.
@@ -246,8 +275,16 @@ pub(crate) enum ViewAction {
         /// And after.
         after: (Point, Point),
     },
-    /// [`Viewport::reveal`] with a 24-pixel margin.
+    /// [`Viewport::reveal`] with a [`MARGIN`]: the focus moved.
     Reveal {
+        /// The map rectangle to show.
+        target: Rect,
+        /// The screen's size.
+        view: Size,
+    },
+    /// [`Viewport::show`] with a [`MARGIN`] and [`READABLE_SCALE`]: a branch
+    /// unfolded.
+    Show {
         /// The map rectangle to show.
         target: Rect,
         /// The screen's size.
@@ -264,9 +301,11 @@ impl yew::Reducible for Viewport {
         let v = *self;
         std::rc::Rc::new(match action {
             ViewAction::Zoom { factor, at } => v.zoom_at(factor, at),
+            ViewAction::ZoomAround { factor, point } => v.zoom_at(factor, v.to_screen(point)),
             ViewAction::Pan { dx, dy } => v.pan_by(dx, dy),
             ViewAction::Pinch { before, after } => v.pinch(before, after),
-            ViewAction::Reveal { target, view } => v.reveal(target, view, 24.0),
+            ViewAction::Reveal { target, view } => v.reveal(target, view, MARGIN),
+            ViewAction::Show { target, view } => v.show(target, view, MARGIN, READABLE_SCALE),
             ViewAction::Set(new) => new,
         })
     }
@@ -399,6 +438,44 @@ mod tests {
             height: 20.0,
         };
         assert_eq!(v.reveal(wide, VIEW, 16.0).offset, p(-484.0, 0.0));
+    }
+
+    #[test]
+    fn show_zooms_out_only_as_far_as_needed_and_stays_readable() {
+        let v = Viewport::default();
+        let small = Rect {
+            x: 900.0,
+            y: 100.0,
+            width: 100.0,
+            height: 40.0,
+        };
+        assert_eq!(v.show(small, VIEW, 16.0, 0.5), v.reveal(small, VIEW, 16.0));
+        // Twice the screen's width: zoomed out to fit it, whole.
+        let wide = Rect {
+            x: 0.0,
+            y: 0.0,
+            width: 1536.0,
+            height: 100.0,
+        };
+        let shown = v.show(wide, VIEW, 16.0, 0.25);
+        assert!((shown.scale - 0.5).abs() < 1e-12, "{shown:?}");
+        let left = shown.to_screen(p(0.0, 0.0));
+        let right = shown.to_screen(p(1536.0, 100.0));
+        assert!(
+            left.x >= 16.0 - 1e-9 && right.x <= 784.0 + 1e-9,
+            "{left:?} {right:?}"
+        );
+        // Too big to fit readably: the readable zoom, its top-left corner.
+        let huge = Rect {
+            width: 10_000.0,
+            ..wide
+        };
+        let shown = v.show(huge, VIEW, 16.0, 0.5);
+        assert_eq!(shown.scale, 0.5);
+        assert_eq!(shown.to_screen(p(0.0, 0.0)), p(16.0, 16.0));
+        // Never zooms in.
+        let far = Viewport { scale: 0.3, ..v };
+        assert_eq!(far.show(small, VIEW, 16.0, 0.5).scale, 0.3);
     }
 
     #[test]
