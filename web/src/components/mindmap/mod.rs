@@ -250,10 +250,10 @@ fn MapView(props: &Props) -> Html {
     let fold = {
         let (state, follow) = (state.clone(), follow.clone());
         move |action: Action| {
-            if let Action::Toggle(i) | Action::ToggleSubtree(i) | Action::Expand(i) = action {
-                if !state.expanded[i] {
-                    *follow.borrow_mut() = Follow::Subtree(i);
-                }
+            if let Action::Toggle(i) | Action::ToggleSubtree(i) | Action::Expand(i) = action
+                && !state.expanded[i]
+            {
+                *follow.borrow_mut() = Follow::Subtree(i);
             }
             state.dispatch(action);
         }
