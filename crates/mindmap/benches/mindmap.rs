@@ -11,13 +11,15 @@
 //!
 //! ```text
 //! archsim-mindmap params nodes=5000 bytes=397142 repeats=20
-//! archsim-mindmap parse nodes=5000 seconds=0.014083 nodes_per_sec=355037
-//! archsim-mindmap layout nodes=5000 seconds=0.000442 nodes_per_sec=11323925
+//! archsim-mindmap markdown-only events=43930 seconds=0.003095
+//! archsim-mindmap parse nodes=5000 seconds=0.011898 nodes_per_sec=420246
+//! archsim-mindmap layout nodes=5000 seconds=0.000336 nodes_per_sec=14862065
 //! archsim-mindmap sanity depth=8 leaves=3532 width=2744 height=129439
 //! ```
 //!
 //! `parse` covers the front matter, the markdown and the tree with its
-//! folds and colours; `layout` the tidy-tree placement of all 5,000 boxes
+//! folds and colours (`markdown-only`, pulldown-cmark's events alone, shows
+//! how much of that is the markdown parser); `layout` the tidy-tree placement of all 5,000 boxes
 //! given their sizes (the browser measures them; here [`estimate_sizes`]
 //! guesses them once, outside the timing).
 
@@ -140,6 +142,15 @@ fn main() {
         "archsim-mindmap params nodes={NODES} bytes={} repeats={REPEATS}",
         doc.len()
     );
+    // The markdown parser alone, for scale: what the map reading adds to it.
+    let (markdown_time, events) = best(|| {
+        pulldown_cmark::Parser::new_ext(
+            black_box(&doc),
+            pulldown_cmark::Options::ENABLE_STRIKETHROUGH,
+        )
+        .into_offset_iter()
+        .count()
+    });
     let (parse_time, map) = best(|| parse(black_box(&doc)).expect("the generated map parses"));
     let map: Mindmap = map;
     assert_eq!(map.len(), NODES, "the generated map has {NODES} nodes");
@@ -147,6 +158,10 @@ fn main() {
     let sizes = estimate_sizes(&map);
     let expanded = vec![true; map.len()];
     let (layout_time, laid) = best(|| layout(black_box(&map), &sizes, &expanded));
+    println!(
+        "archsim-mindmap markdown-only events={events} seconds={:.6}",
+        markdown_time.as_secs_f64()
+    );
     figures("parse", parse_time.as_secs_f64());
     figures("layout", layout_time.as_secs_f64());
     let depth = map.nodes.iter().map(|n| n.depth).max().unwrap_or(0);

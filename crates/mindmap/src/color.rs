@@ -9,6 +9,15 @@
 //! every node with it.
 
 /// d3's `schemeCategory10`, markmap's default palette.
+///
+/// ```
+/// use archsim_mindmap::color::SCHEME_CATEGORY_10;
+///
+/// // Without colorFreezeLevel each node takes the next colour in document order.
+/// let map = archsim_mindmap::parse("# R\n- a\n- b\n").unwrap();
+/// let colors: Vec<&str> = map.nodes.iter().map(|n| n.color.as_str()).collect();
+/// assert_eq!(colors, &SCHEME_CATEGORY_10[..3]);
+/// ```
 pub const SCHEME_CATEGORY_10: [&str; 10] = [
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
     "#bcbd22", "#17becf",

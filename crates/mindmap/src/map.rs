@@ -132,6 +132,12 @@ impl Mindmap {
 
     /// The ancestors of node `i`, its parent first and the root last.
     ///
+    /// ```
+    /// let map = archsim_mindmap::parse("# R\n- a\n  - b\n").unwrap();
+    /// assert_eq!(map.ancestors(2).collect::<Vec<_>>(), [1, 0]);
+    /// assert_eq!(map.ancestors(0).count(), 0);
+    /// ```
+    ///
     /// # Panics
     /// If `i` is not a node's index.
     pub fn ancestors(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
@@ -201,6 +207,13 @@ impl Mindmap {
     /// For every node, whether it is shown when each node `j` is expanded
     /// as `expanded[j]` says (a missing entry means `!folded`): the root
     /// always, any other node when all its ancestors are expanded.
+    ///
+    /// ```
+    /// let map = archsim_mindmap::parse("# R\n- a\n  - b\n- c\n").unwrap();
+    /// assert_eq!(map.visible(&[]), [true, true, true, true]);
+    /// assert_eq!(map.visible(&[true, false]), [true, true, false, true]);
+    /// assert_eq!(map.visible(&[false]), [true, false, false, false]);
+    /// ```
     pub fn visible(&self, expanded: &[bool]) -> Vec<bool> {
         let mut shown = Vec::with_capacity(self.nodes.len());
         for n in &self.nodes {

@@ -18,6 +18,16 @@ use serde::Serialize;
 ///
 /// Field names follow markmap's JSON options (`colorFreezeLevel`, …) and so
 /// do the defaults ([`Options::default`]).
+///
+/// ```
+/// use archsim_mindmap::{Options, parse};
+///
+/// let map = parse("---\nmarkmap:\n  color: ['#E69F00', '#56B4E9']\n  maxWidth: 300\n---\n# A").unwrap();
+/// assert_eq!(map.options.color, ["#E69F00", "#56B4E9"]);
+/// assert_eq!(map.options.max_width, 300.0);
+/// assert_eq!(map.options.spacing_horizontal, Options::default().spacing_horizontal);
+/// assert_eq!(Options::default().spacing_horizontal, 80.0);
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Options {
