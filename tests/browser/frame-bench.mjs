@@ -1,19 +1,60 @@
-// Main-thread work per animation frame of the playground — the figure
+// Main-thread work per animation frame of the playground — the figures
 // `cargo xtask bench` prints beside the kernel's events per second.
 //
-// The load-balancing page plays at 1x with 1,000 requests per simulated
-// second over 20 backends; Chrome's own task accounting (DevTools
-// Performance.getMetrics: TaskDuration) over five seconds of frames, divided
-// by the frames drawn, is the work each frame costs. A benchmark, not a test:
-// it prints figures and fails only if it cannot run.
+// Two pages. The load-balancing page plays at 1x with 1,000 requests per
+// simulated second over 20 backends: Chrome's own task accounting (DevTools
+// Performance.getMetrics: TaskDuration) over five seconds, divided by the
+// frames drawn, is the work each frame costs. A generated mind-map of 1,001
+// nodes, opened in the map editor through its link, is panned by a dragging
+// mouse and zoomed by a wheel, one input and one frame at a time: the task
+// time per round is the work of a frame that moves the map. The same rounds
+// without input ("idle") show what the measuring itself costs. A benchmark,
+// not a test: it prints figures and fails only if it cannot run.
 //
 // Run from the repository root after the site build: node tests/browser/frame-bench.mjs
 
+import { deflateRawSync } from 'node:zlib';
 import { launchBrowser, openPage, serveSite, until, visit } from './harness.mjs';
 
 const ROUTE =
   '#/sim/load-balancing?backends=20&arrival_rate=1000&service_rate=60&duration=600&warmup=10';
 const MEASURE_MS = 5_000;
+const MAP_MEASURE_MS = 3_000;
+
+// A root, 10 branches of 9 topics of 10 leaves: 1,001 nodes.
+function thousandNodeMap() {
+  const lines = ['# A thousand nodes'];
+  for (let b = 1; b <= 10; b++) {
+    lines.push(`## Branch ${b}`);
+    for (let t = 1; t <= 9; t++) {
+      lines.push(`- Topic ${b}.${t}: what this part of the map is about`);
+      for (let l = 1; l <= 10; l++) lines.push(`  - Leaf ${b}.${t}.${l} with **a few** words`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+// The map editor's link to `markdown`: raw deflate, then base64url (web/src/share_map.rs).
+const mapLink = (markdown) => `map/index.html#${deflateRawSync(Buffer.from(markdown)).toString('base64url')}`;
+
+// Main-thread milliseconds per frame while `drive(i)` sends one input per
+// frame: each round sends the input, then waits for the next frame.
+async function perFrame(context, page, ms, drive) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const taskSeconds = async () =>
+    (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+  const before = await taskSeconds();
+  const started = Date.now();
+  let frames = 0;
+  for (; Date.now() - started < ms; frames++) {
+    await drive(frames);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  }
+  const after = await taskSeconds();
+  const seconds = (Date.now() - started) / 1000;
+  return { frames, fps: frames / seconds, msPerFrame: ((after - before) * 1000) / frames };
+}
 
 const { server, base } = await serveSite();
 const browser = await launchBrowser();
@@ -47,6 +88,35 @@ try {
     `browser lb-page backends=20 arrival_rate=1000 speed=1x frames=${frames} fps=${fps.toFixed(1)} ` +
       `main_thread_ms_per_frame=${msPerFrame.toFixed(2)}`,
   );
+
+  // The 1,000-node mind-map, panned and zoomed.
+  const map = await openPage(browser);
+  await visit(map.page, base, mapLink(thousandNodeMap()));
+  const nodes = await until('the map drawn', async () => map.page.locator('[role="treeitem"]').count());
+  const box = await map.page.locator('.map-stage').boundingBox();
+  const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  await map.page.mouse.move(centre.x, centre.y);
+  // The same loop with no input: what the measuring itself costs.
+  const idle = await perFrame(map.context, map.page, MAP_MEASURE_MS, () => Promise.resolve());
+  await map.page.mouse.down();
+  // Back and forth, so the map stays on screen.
+  const pan = await perFrame(map.context, map.page, MAP_MEASURE_MS, (i) =>
+    map.page.mouse.move(centre.x + 60 * Math.sin(i / 8), centre.y + 40 * Math.cos(i / 8)),
+  );
+  await map.page.mouse.up();
+  const zoom = await perFrame(map.context, map.page, MAP_MEASURE_MS, (i) =>
+    map.page.mouse.wheel(0, Math.sin(i / 6) > 0 ? -40 : 40),
+  );
+  for (const [what, m] of [
+    ['idle', idle],
+    ['pan', pan],
+    ['zoom', zoom],
+  ]) {
+    console.log(
+      `browser mindmap nodes=${nodes} ${what.padEnd(4)}: frames=${m.frames} fps=${m.fps.toFixed(1)} ` +
+        `main_thread_ms_per_frame=${m.msPerFrame.toFixed(2)}`,
+    );
+  }
 } finally {
   await browser.close();
   server.close();

@@ -360,6 +360,7 @@ describe('accessibility and layout', () => {
   for (const [name, route, compare] of [
     ['an experiment', '#/sim/lb-health-checks', false],
     ['the home page', '', false],
+    ['the map editor', 'map/index.html', false],
     ['six variants compared', '#/sim/lb-server-load', true],
   ]) {
     test(`${name} fits a phone without sideways scrolling`, async () => {

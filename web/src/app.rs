@@ -2,6 +2,7 @@
 
 use crate::pages::{experiment::ExperimentPage, home::Home, not_found::NotFound, speed::Speed};
 use crate::route::Route;
+use crate::site::Site;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -25,16 +26,28 @@ pub(crate) fn App() -> Html {
     }
 }
 
-/// The site header: name, home link, the book.
+/// Properties of [`Header`].
+#[derive(Properties, PartialEq)]
+pub(crate) struct HeaderProps {
+    /// The app it is in.
+    #[prop_or(Site::Playground)]
+    pub(crate) site: Site,
+}
+
+/// The site header: name, home link, the map editor, the book. Plain links,
+/// so the same header serves the playground and the map editor.
 #[component]
-pub(crate) fn Header() -> Html {
+pub(crate) fn Header(props: &HeaderProps) -> Html {
+    let site = props.site;
+    let here = |page: Site| (site == page).then_some("page");
     html! {
         <header class="site-header">
-            <Link<Route> to={Route::Home} classes="brand">{ "archsim" }</Link<Route>>
+            <a href={site.home()} class="brand">{ "archsim" }</a>
             <nav aria-label="Site">
-                <Link<Route> to={Route::Home}>{ "Experiments" }</Link<Route>>
-                <a href="book/index.html">{ "Book" }</a>
-                <Link<Route> to={Route::Speed}>{ "Speed" }</Link<Route>>
+                <a href={site.home()}>{ "Experiments" }</a>
+                <a href={site.editor()} aria-current={here(Site::Editor)}>{ "Your map" }</a>
+                <a href={site.page("book/index.html")}>{ "Book" }</a>
+                <a href={site.speed()}>{ "Speed" }</a>
             </nav>
         </header>
     }

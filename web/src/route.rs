@@ -5,7 +5,7 @@ use yew_router::Routable;
 /// A page of the playground.
 #[derive(Clone, Debug, PartialEq, Eq, Routable)]
 pub(crate) enum Route {
-    /// The index of experiments.
+    /// The mind-map, and the index of experiments.
     #[at("/")]
     Home,
     /// An experiment with all its controls.

@@ -1,7 +1,8 @@
 //! The app rendered in a real browser (headless Chromium, through
-//! wasm-bindgen-test-runner): the home page lists the catalog, an
-//! experiment page shows its preset, a bad link names what is wrong, unknown
-//! routes say so, and a backend can be chosen and killed from the keyboard.
+//! wasm-bindgen-test-runner): the home page draws the mind-map as a tree
+//! with a door for every preset and lists the catalog, an experiment page
+//! shows its preset, a bad link names what is wrong, unknown routes say so,
+//! and a backend can be chosen and killed from the keyboard.
 //!
 //! The app is started once per test binary with [`archsim_web::start`] and
 //! driven through the URL fragment, as a visitor's browser would.
@@ -122,7 +123,7 @@ async fn open(hash: &str, heading: &str) {
 #[wasm_bindgen_test]
 async fn home_lists_every_preset_of_the_catalog() {
     open("#/", "Run the architecture patterns you read about").await;
-    let sections: Vec<String> = all("section.pattern h2")
+    let sections: Vec<String> = all("section.pattern h3")
         .iter()
         .filter_map(|h| h.text_content())
         .collect();
@@ -144,6 +145,93 @@ async fn home_lists_every_preset_of_the_catalog() {
             preset.id
         );
     }
+}
+
+fn normalise(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[wasm_bindgen_test]
+async fn home_draws_the_mind_map_as_a_tree_with_a_door_for_every_preset() {
+    open("#/", "Run the architecture patterns you read about").await;
+    let map = archsim_mindmap::parse(include_str!("../../mindmap/architectures.md"))
+        .expect("the site's map parses");
+    let items = all("[role='tree'] [role='treeitem']");
+    assert_eq!(items.len(), map.len(), "one tree item per node");
+    for (node, item) in map.nodes.iter().zip(&items) {
+        assert_eq!(item.get_attribute("aria-label"), Some(node.plain_text()));
+        assert_eq!(
+            item.get_attribute("aria-level"),
+            Some(node.depth.to_string())
+        );
+        let expanded = item.get_attribute("aria-expanded");
+        assert_eq!(
+            expanded.is_some(),
+            !node.children.is_empty(),
+            "{}",
+            node.plain_text()
+        );
+    }
+    for preset in catalog::all() {
+        let leaf = normalise(preset.mindmap_leaf);
+        let item = items
+            .iter()
+            .find(|i| i.get_attribute("aria-label").map(|l| normalise(&l)) == Some(leaf.clone()))
+            .unwrap_or_else(|| panic!("no node for the leaf of {}", preset.id));
+        let described_by = item
+            .get_attribute("aria-describedby")
+            .unwrap_or_else(|| panic!("the leaf of {} says where it leads", preset.id));
+        let description = document()
+            .get_element_by_id(&described_by)
+            .and_then(|d| d.text_content())
+            .unwrap_or_default();
+        assert!(
+            description.contains(preset.title),
+            "{}: {description}",
+            preset.id
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn space_folds_the_focused_branch_and_the_focus_stays_on_it() {
+    open("#/", "Run the architecture patterns you read about").await;
+    let branch = || {
+        all("[role='treeitem'][aria-level='2']")
+            .into_iter()
+            .last()
+            .expect("a branch")
+    };
+    let key = |name: &str| {
+        let init = KeyboardEventInit::new();
+        init.set_key(name);
+        init.set_bubbles(true);
+        let event =
+            KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("an event");
+        branch().dispatch_event(&event).expect("dispatch");
+    };
+    branch()
+        .unchecked_into::<web_sys::SvgElement>()
+        .focus()
+        .expect("focus");
+    wait_for("the tab stop to follow the focus", || {
+        (branch().get_attribute("tabindex").as_deref() == Some("0")).then_some(())
+    })
+    .await;
+    assert_eq!(
+        branch().get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    key(" ");
+    wait_for("the branch to fold", || {
+        (branch().get_attribute("aria-expanded").as_deref() == Some("false")).then_some(())
+    })
+    .await;
+    key(" ");
+    wait_for("the branch to unfold", || {
+        (branch().get_attribute("aria-expanded").as_deref() == Some("true")).then_some(())
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]

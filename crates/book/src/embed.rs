@@ -2,7 +2,9 @@
 //!
 //! The playground's embed route (`index.html#/embed/PRESET`) in an
 //! `<iframe>`, with a caption: the preset's title, what to look for, and a
-//! link that opens the full playground. The widget reports its height with
+//! link that opens the full playground. The block's anchor is the preset's
+//! id (`chapter.html#PRESET`): the home page's mind-map links each leaf to
+//! the section of the book that embeds its experiment. The widget reports its height with
 //! `postMessage({type: "archsim:height", height})`; a small script, written
 //! once per page, resizes the iframe that sent it.
 
@@ -48,7 +50,7 @@ pub(crate) fn experiment(preset: &Preset, playground: &str, with_script: bool) -
         html.push_str("\n\n");
     }
     html.push_str(&format!(
-        "<figure class=\"archsim-experiment\" id=\"experiment-{id}\">\n\
+        "<figure class=\"archsim-experiment\" id=\"{id}\">\n\
          <iframe class=\"archsim-embed\" src=\"{playground}#/embed/{id}\" \
          title=\"Live experiment: {title}\" loading=\"lazy\" scrolling=\"no\" \
          style=\"width: 100%; height: {INITIAL_HEIGHT}px;\"></iframe>\n\
@@ -69,6 +71,8 @@ mod tests {
     fn an_experiment_is_an_iframe_on_the_embed_route_with_a_caption() {
         let preset = catalog::find("lb-overload").unwrap();
         let html = experiment(preset, "../index.html", false);
+        // The anchor the mind-map links to: book/load-balancing.html#lb-overload.
+        assert!(html.starts_with("\n<figure class=\"archsim-experiment\" id=\"lb-overload\">\n"));
         assert!(html.contains(
             "<iframe class=\"archsim-embed\" src=\"../index.html#/embed/lb-overload\" \
              title=\"Live experiment: One server versus a balanced fleet\" loading=\"lazy\""
@@ -94,5 +98,6 @@ mod tests {
         assert!(script < html.find("<figure").unwrap());
         assert!(html.contains("\"archsim:height\""));
         assert!(html.contains("src=\"../../index.html#/embed/lb-distribute\""));
+        assert!(html.contains("<figure class=\"archsim-experiment\" id=\"lb-distribute\">"));
     }
 }

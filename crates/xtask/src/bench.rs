@@ -10,9 +10,11 @@
 //! ratio against the target. Next, `crates/mindmap/benches/mindmap.rs`
 //! times parsing and laying out a generated 5,000-node mind-map (the
 //! home page's work, at a hundred times the seed map's size). Then it
-//! builds the site and measures the
-//! playground in headless Chromium: milliseconds of main-thread work per
-//! animation frame on the load-balancing page (`tests/browser/frame-bench.mjs`).
+//! builds the site and measures it in headless Chromium
+//! (`tests/browser/frame-bench.mjs`): milliseconds of main-thread work per
+//! animation frame on the load-balancing page, and per frame of panning and
+//! of zooming a generated 1,000-node mind-map (opened in the map editor
+//! through its link).
 //! Last, every pattern's model at its defaults, natively
 //! (`crates/patterns/benches/models.rs`) and in wasm (the playground's
 //! `#/speed` page, driven by `tests/browser/speed-bench.mjs`): simulated

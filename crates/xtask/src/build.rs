@@ -3,11 +3,14 @@
 //!
 //! Trunk reads `Trunk.toml` at the workspace root (entry `web/index.html`,
 //! output `dist`, offline) and finds wasm-opt in `tools/node_modules/.bin`,
-//! which is put first on its `PATH`. The report lists every file of the
-//! site, raw and gzipped, and totals the playground's initial load: the
-//! top-level `index.html`, `.js`, `_bg.wasm` and `.css`. Anything else (the
-//! book under `book/`, images) is listed but loaded only when used. The
-//! task fails if the initial load exceeds [`BUDGET_GZIP_BYTES`] gzipped.
+//! which is put first on its `PATH`. It runs twice: the playground into the
+//! site's root, then the map editor (`web/editor.html`, an app of its own)
+//! into `map/`. The report lists every file of the site, raw and gzipped,
+//! and totals the playground's initial load: the top-level `index.html`,
+//! `.js`, `_bg.wasm` and `.css`, and the same files of the map editor.
+//! Anything else (the editor, the book under `book/`, images) is loaded
+//! only when used. The task fails if the playground's initial load exceeds
+//! [`BUDGET_GZIP_BYTES`] gzipped.
 
 use crate::command::{self, program, workspace_root};
 use crate::setup::{self, Task};
@@ -23,6 +26,9 @@ const BUDGET_GZIP_BYTES: u64 = 350 * 1024;
 const TRUNK_STAGE: &str = ".stage";
 /// The gzip level the report assumes a server uses (the best).
 const GZIP_LEVEL: u32 = 9;
+/// The map editor's page, and its folder in the site.
+const EDITOR_HTML: &str = "web/editor.html";
+const EDITOR_DIR: &str = "map";
 
 /// One file of the built site.
 struct SiteFile {
@@ -35,13 +41,25 @@ struct SiteFile {
 impl SiteFile {
     /// Whether the browser fetches it on opening the playground.
     fn is_initial_load(&self) -> bool {
-        let top_level = !self.path.contains('/');
-        top_level
-            && (self.path == "index.html"
-                || self.path.ends_with(".js")
-                || self.path.ends_with("_bg.wasm")
-                || self.path.ends_with(".css"))
+        is_app_file(&self.path)
     }
+
+    /// Whether the browser fetches it on opening the map editor.
+    fn is_editor_load(&self) -> bool {
+        self.path
+            .strip_prefix(EDITOR_DIR)
+            .and_then(|p| p.strip_prefix('/'))
+            .is_some_and(is_app_file)
+    }
+}
+
+/// An app's page, script, wasm or stylesheet, directly in its folder.
+fn is_app_file(path: &str) -> bool {
+    !path.contains('/')
+        && (path == "index.html"
+            || path.ends_with(".js")
+            || path.ends_with("_bg.wasm")
+            || path.ends_with(".css"))
 }
 
 /// `cargo xtask build`: set up what the build needs, then build and measure.
@@ -54,7 +72,13 @@ pub(crate) fn run() -> Result<(), String> {
 /// `cargo xtask test`, which has run the whole set-up already).
 pub(crate) fn site() -> Result<(), String> {
     println!("==> xtask build: site (trunk build --release)");
-    trunk_build()?;
+    trunk_build(&[])?;
+    println!(
+        "==> xtask build: map editor (trunk build {EDITOR_HTML} --release, into {EDITOR_DIR}/ of the site)"
+    );
+    let editor_dir = site_dir()?.join(EDITOR_DIR);
+    let editor_dir = editor_dir.to_str().ok_or("the site's path is not UTF-8")?;
+    trunk_build(&[EDITOR_HTML, "--dist", editor_dir])?;
     // After Trunk, which replaces the whole output folder.
     println!("==> xtask build: book (mdbook build book, into book/ of the site)");
     command::run(program("mdbook").args(["build", "book"]))?;
@@ -68,8 +92,9 @@ pub(crate) fn site_dir() -> Result<PathBuf, String> {
     Ok(workspace_root().join(setup::trunk_toml("build", "dist")?))
 }
 
-/// `trunk build --release` from the workspace root, wasm-opt on the `PATH`.
-fn trunk_build() -> Result<(), String> {
+/// `trunk build [ARGS] --release` from the workspace root, wasm-opt on the
+/// `PATH`.
+fn trunk_build(args: &[&str]) -> Result<(), String> {
     let npm_bin = setup::npm_bin_dir();
     let inherited = std::env::var_os("PATH").unwrap_or_default();
     let path = std::env::join_paths(
@@ -79,7 +104,9 @@ fn trunk_build() -> Result<(), String> {
     println!("(with {} first on PATH)", npm_bin.display());
     command::run(
         program("trunk")
-            .args(["build", "--release"])
+            .arg("build")
+            .args(args)
+            .arg("--release")
             .env("PATH", path),
     )
 }
@@ -139,8 +166,10 @@ fn gzip_len(bytes: &[u8]) -> Result<u64, String> {
 
 /// Print the size table and hold the initial load to the budget.
 fn report(dir: &Path, files: &[SiteFile]) -> Result<(), String> {
-    let (initial, other): (Vec<&SiteFile>, Vec<&SiteFile>) =
+    let (initial, rest): (Vec<&SiteFile>, Vec<&SiteFile>) =
         files.iter().partition(|f| f.is_initial_load());
+    let (editor, other): (Vec<&SiteFile>, Vec<&SiteFile>) =
+        rest.into_iter().partition(|f| f.is_editor_load());
     let has = |wanted: fn(&str) -> bool| initial.iter().any(|f| wanted(&f.path));
     let required = [
         ("index.html", has(|path| path == "index.html")),
@@ -155,6 +184,7 @@ fn report(dir: &Path, files: &[SiteFile]) -> Result<(), String> {
     }
 
     let initial_total = Total::of(&initial);
+    let editor_total = Total::of(&editor);
     let other_total = Total::of(&other);
     let all_total = Total::of(&files.iter().collect::<Vec<_>>());
     let rows_width = files.iter().map(|f| f.path.len() + 2).max().unwrap_or(0);
@@ -191,6 +221,17 @@ fn report(dir: &Path, files: &[SiteFile]) -> Result<(), String> {
         initial_total.raw,
         initial_total.gzip,
     );
+    if !editor.is_empty() {
+        println!("  map editor ({EDITOR_DIR}/), loaded when opened");
+        for f in &editor {
+            line(&format!("  {}", f.path), f.raw, f.gzip);
+        }
+        line(
+            &format!("  {}", editor_total.label("total")),
+            editor_total.raw,
+            editor_total.gzip,
+        );
+    }
     println!("  other files (loaded on demand)");
     if other.is_empty() {
         println!("    (none)");
@@ -298,6 +339,8 @@ mod tests {
             ("app-1_bg.wasm", "\0asm"),
             ("main.css", "body {}"),
             ("book/index.html", "<html>book</html>"),
+            ("map/index.html", "<html>editor</html>"),
+            ("map/editor-1_bg.wasm", "\0asm"),
             ("book/css/book.css", "p {}"),
             (".stage/index.html", "half-built"),
         ] {
@@ -315,11 +358,15 @@ mod tests {
                 "book/css/book.css",
                 "book/index.html",
                 "index.html",
-                "main.css"
+                "main.css",
+                "map/editor-1_bg.wasm",
+                "map/index.html"
             ]
         );
         let initial = files.iter().filter(|f| f.is_initial_load()).count();
         assert_eq!(initial, 4);
+        let editor = files.iter().filter(|f| f.is_editor_load()).count();
+        assert_eq!(editor, 2);
         assert!(report(&dir, &files).is_ok());
         fs::remove_dir_all(&dir).expect("clean up");
     }
@@ -345,7 +392,7 @@ mod tests {
     }
 
     #[test]
-    fn initial_load_is_the_top_level_page_script_wasm_and_style() {
+    fn initial_loads_are_each_app_s_page_script_wasm_and_style() {
         let file = |path: &str| SiteFile {
             path: path.to_owned(),
             raw: 0,
@@ -354,8 +401,30 @@ mod tests {
         for path in ["index.html", "a-1.js", "a-1_bg.wasm", "main-2.css"] {
             assert!(file(path).is_initial_load(), "{path}");
         }
-        for path in ["book/index.html", "book/x.js", "logo.svg", "other.html"] {
+        for path in [
+            "book/index.html",
+            "book/x.js",
+            "logo.svg",
+            "other.html",
+            "map/index.html",
+        ] {
             assert!(!file(path).is_initial_load(), "{path}");
+        }
+        for path in [
+            "map/index.html",
+            "map/e-1.js",
+            "map/e-1_bg.wasm",
+            "map/main-2.css",
+        ] {
+            assert!(file(path).is_editor_load(), "{path}");
+        }
+        for path in [
+            "index.html",
+            "map/x/index.html",
+            "mapped/index.html",
+            "map/logo.svg",
+        ] {
+            assert!(!file(path).is_editor_load(), "{path}");
         }
     }
 

@@ -34,17 +34,19 @@ tasks:
           kernel and models, site build and bundle budget (as `build`),
           every test; stops at the first failing stage
   build   setup for the site, then `trunk build --release` into target/site
-          and a size report of every file, raw and gzipped; fails if the
-          playground's initial load (index.html, .js, _bg.wasm, .css)
-          exceeds 350 KiB gzipped
+          (the playground; the map editor into target/site/map) and a size
+          report of every file, raw and gzipped; fails if the playground's
+          initial load (index.html, .js, _bg.wasm, .css) exceeds 350 KiB
+          gzipped
   serve [--port N]
           build, then serve target/site at http://127.0.0.1:N/ (default
           8080, N from 1 to 65535) until stopped with Ctrl-C
   bench   time the kernel on an M/M/1 queue, run the same queue in SimPy
           (in a virtualenv under target/), report both and their ratio;
           time parsing and laying out a 5,000-node mind-map;
-          then build the site and print the playground's main-thread
-          milliseconds per animation frame in headless Chromium";
+          then build the site and print the main-thread milliseconds per
+          animation frame in headless Chromium: the load-balancing page
+          playing, and a 1,000-node mind-map panned and zoomed";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

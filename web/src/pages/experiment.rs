@@ -6,6 +6,7 @@
 //! — parameters, seed, variants, faults a person injected — lives in the URL,
 //! so reloading or sharing the link replays it exactly.
 
+use crate::address_bar::{self, use_arrived_link};
 use crate::app::Header;
 use crate::components::chart::{Chart, format_value};
 use crate::components::controls::Controls;
@@ -16,7 +17,7 @@ use crate::pages::not_found::NotFound;
 use crate::route::Route;
 use archsim_core::SimTime;
 use archsim_patterns::{Dashboard, Shared, Trace};
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -48,11 +49,7 @@ pub(crate) fn ExperimentPage(props: &Props) -> Html {
         .unwrap_or_default();
     // The page writes its own state into the address bar as it changes; only
     // a link that arrives from outside (pasted, back/forward) starts afresh.
-    let source = use_mut_ref(|| query.clone());
-    if query != *source.borrow() && !LAST_WRITTEN.with(|w| *w.borrow() == query) {
-        *source.borrow_mut() = query;
-    }
-    let link = (props.name.clone(), source.borrow().clone());
+    let link = (props.name.clone(), use_arrived_link(query));
     let decoded = use_memo(link.clone(), |(name, query)| Shared::decode(name, query));
     match &*decoded {
         Err(e) => html! { <NotFound reason={AttrValue::from(e.to_string())} /> },
@@ -88,11 +85,6 @@ fn prefers_reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-thread_local! {
-    /// The query this page last wrote into the address bar.
-    static LAST_WRITTEN: RefCell<String> = const { RefCell::new(String::new()) };
-}
-
 /// The runs of `shared`, with what happens at time zero (a fault scheduled
 /// at 0 s, say) already applied, so the first picture shows it.
 fn start(shared: &Shared) -> Result<Live, archsim_patterns::ParamError> {
@@ -105,15 +97,12 @@ fn start(shared: &Shared) -> Result<Live, archsim_patterns::ParamError> {
 fn write_url(shared: &Shared, embedded: bool) {
     let route = if embedded { "embed" } else { "sim" };
     let query = shared.encode();
-    LAST_WRITTEN.with(|w| w.borrow_mut().clone_from(&query));
     let hash = if query.is_empty() {
         format!("#/{route}/{}", shared.name())
     } else {
         format!("#/{route}/{}?{query}", shared.name())
     };
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
-    }
+    address_bar::write(&hash, &query);
 }
 
 /// Tell a parent page how tall the widget is, so its `<iframe>` can fit.

@@ -1,38 +1,79 @@
-//! The index of experiments: every preset of the catalog, by pattern.
+//! The home page: the mind-map of `mindmap/architectures.md` is the way in.
+//!
+//! Every leaf of the map is a door to the experiment that demonstrates it
+//! (and to its section of the book). Below the map, the same experiments
+//! as a plain list by pattern: the text alternative of the map, and a way
+//! in that needs neither a pointer nor a tree-aware screen reader.
+//!
+//! The map is parsed when the app is built (`web/build.rs`), not in the
+//! browser: the playground carries no markdown parser.
 
 use crate::app::Header;
+use crate::components::mindmap::{MindMap, SharedMap};
 use crate::route::Route;
+use crate::site::Site;
+use archsim_mindmap::Mindmap;
 use archsim_patterns::{Pattern, catalog};
+use std::rc::Rc;
 use yew::prelude::*;
 use yew_router::prelude::*;
+
+/// The site's map, as `archsim_mindmap::parse` reads it.
+pub(crate) fn site_map() -> Mindmap {
+    include!(concat!(env!("OUT_DIR"), "/site_map.rs"))
+}
+
+thread_local! {
+    /// The site's map, built once per page load.
+    static SITE_MAP: Rc<Mindmap> = Rc::new(site_map());
+}
 
 /// The home page.
 #[component]
 pub(crate) fn Home() -> Html {
+    let map = use_memo((), |_| SharedMap(SITE_MAP.with(Rc::clone)));
     html! {
         <>
             <Header />
-            <main class="page" id="main">
+            <main class="page home" id="main">
                 <h1>{ "Run the architecture patterns you read about" }</h1>
                 <p class="lede">
-                    { "Every claim below is a live, deterministic simulation: press play, break a server, change the algorithm, and watch the numbers move. The same seed always gives the same run, so any link you share shows exactly what you saw." }
+                    { "Every claim on this map is a live, deterministic simulation. Click a leaf to run its experiment: press play, break a server, change the algorithm, watch the numbers move." }
                 </p>
-                { for Pattern::ALL.iter().map(|&pattern| html! {
-                    <section class="pattern" aria-labelledby={pattern.id()}>
-                        <h2 id={pattern.id()}>{ pattern.title() }</h2>
-                        <ul class="presets">
-                            { for catalog::of(pattern).map(|p| html! {
-                                <li>
-                                    <Link<Route> to={Route::Sim { preset: p.id.to_owned() }}>
-                                        <span class="title">{ p.title }</span>
-                                        <span class="claim">{ format!("“{}”", p.mindmap_leaf) }</span>
-                                    </Link<Route>>
-                                </li>
-                            }) }
-                        </ul>
-                    </section>
-                }) }
+                <MindMap map={(*map).clone()} label="Mind-map of the architecture patterns" id="site-map" site={Site::Playground} />
+                <p class="map-help">
+                    { "Drag to move, scroll or pinch to zoom; click a branch to fold it (Ctrl or ⌘: everything under it). Keyboard: arrows walk the map, Enter opens, Space folds, + and − zoom, 0 fits. " }
+                    <a href={Site::Playground.editor()}>{ "Draw your own map" }</a>
+                </p>
+                <section class="experiments" aria-labelledby="experiments">
+                    <h2 id="experiments">{ "Every experiment" }</h2>
+                    { for Pattern::ALL.iter().map(|&pattern| html! {
+                        <section class="pattern" aria-labelledby={pattern.id()}>
+                            <h3 id={pattern.id()}>{ pattern.title() }</h3>
+                            <ul class="presets">
+                                { for catalog::of(pattern).map(|p| html! {
+                                    <li>
+                                        <Link<Route> to={Route::Sim { preset: p.id.to_owned() }}>
+                                            <span class="title">{ p.title }</span>
+                                            <span class="claim">{ format!("“{}”", p.mindmap_leaf) }</span>
+                                        </Link<Route>>
+                                    </li>
+                                }) }
+                            </ul>
+                        </section>
+                    }) }
+                </section>
             </main>
         </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_built_in_map_is_the_parsed_file() {
+        let parsed = archsim_mindmap::parse(include_str!("../../../mindmap/architectures.md"))
+            .expect("the site's map parses");
+        assert_eq!(super::site_map(), parsed);
     }
 }

@@ -2,5 +2,6 @@
 
 pub(crate) mod experiment;
 pub(crate) mod home;
+pub(crate) mod map_editor;
 pub(crate) mod not_found;
 pub(crate) mod speed;

@@ -1,0 +1,364 @@
+// End-to-end checks of the home page's mind-map and of the map editor, in
+// Debian's Chromium, against the built site (target/site):
+//
+//   node --test tests/browser/
+//
+// Every page visited must log no console error, no uncaught exception and
+// no failed request.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SITE, axeScan, launchBrowser, openPage, serveSite, until, visit } from './harness.mjs';
+
+let server;
+let base;
+let browser;
+
+before(async () => {
+  ({ server, base } = await serveSite());
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((r) => (server ? server.close(r) : r()));
+});
+
+async function done({ context, errors }) {
+  await context.close();
+  assert.deepEqual(errors, [], 'console errors, uncaught exceptions or failed requests');
+}
+
+const EDITOR = 'map/index.html';
+const node = (page, label) => page.locator(`[role="treeitem"][aria-label="${label}"]`);
+const nodeStartingWith = (page, text) => page.locator(`[role="treeitem"][aria-label^="${text}"]`);
+const shownNodes = (page) => page.locator('[role="treeitem"]:not(.hidden)');
+
+// The map's view as { x, y, scale }, from the CSS transform of the one
+// element that moves.
+async function view(page) {
+  const t = await page.locator('.map-plane').evaluate((e) => e.style.transform);
+  const m = /translate\(([-0-9.]+)px, ([-0-9.]+)px\) scale\(([-0-9.]+)\)/.exec(t);
+  assert.ok(m, `a transform: ${t}`);
+  return { x: Number(m[1]), y: Number(m[2]), scale: Number(m[3]) };
+}
+
+// The label of the element with the keyboard focus.
+const focused = (page) => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? null);
+
+describe('the home page mind-map', () => {
+  test('draws the map as a tree whose leaves open experiments and book sections', async () => {
+    const p = await fresh();
+    await visit(p.page, base);
+    const tree = p.page.getByRole('tree', { name: 'Mind-map of the architecture patterns' });
+    await tree.waitFor();
+    assert.equal(await node(p.page, 'Architectures').getAttribute('aria-level'), '1');
+    const branches = p.page.locator('[role="treeitem"][aria-level="2"]');
+    assert.equal(await branches.count(), 6);
+    assert.equal(await branches.first().getAttribute('aria-setsize'), '6');
+    assert.equal(await branches.nth(5).getAttribute('aria-posinset'), '6');
+    assert.equal(await p.page.locator('[role="treeitem"][tabindex="0"]').count(), 1, 'one node in the tab order');
+    // Every preset listed below the map has a door on the map with both badges.
+    const presets = await p.page.locator('ul.presets a').evaluateAll((as) =>
+      as.map((a) => ({ id: a.getAttribute('href').replace(/^.*#\/sim\//, ''), leaf: a.querySelector('.claim').textContent.slice(1, -1) })),
+    );
+    assert.ok(presets.length >= 6);
+    for (const { leaf } of presets) {
+      const door = node(p.page, leaf.replace(/\s+/g, ' '));
+      assert.equal(await door.count(), 1, `a node for "${leaf}"`);
+      assert.match(await door.getAttribute('class'), /\bdoor runs\b/);
+      assert.equal(await door.locator('.badge.run').count(), 1, `"${leaf}" has an experiment badge`);
+      assert.equal(await door.locator('.badge.book').count(), 1, `"${leaf}" has a book badge`);
+    }
+    // Leaves of patterns with no model yet are plain text.
+    const plain = node(p.page, 'Requires robust message brokers');
+    assert.equal(await plain.locator('.badge').count(), 0);
+    assert.doesNotMatch(await plain.getAttribute('class'), /door/);
+    await done(p);
+  });
+
+  test('every door to the book leads to a section that exists', async () => {
+    const p = await fresh();
+    await visit(p.page, base);
+    const doors = await p.page.locator('section.pattern').evaluateAll((sections) =>
+      sections.flatMap((s) =>
+        [...s.querySelectorAll('ul.presets a')].map((a) => ({
+          pattern: s.querySelector('h3').id,
+          preset: a.getAttribute('href').replace(/^.*#\/sim\//, ''),
+        })),
+      ),
+    );
+    for (const { pattern, preset } of doors) {
+      const chapter = join(SITE, 'book', `${pattern}.html`);
+      assert.ok(existsSync(chapter), `${chapter} exists`);
+      assert.match(readFileSync(chapter, 'utf8'), new RegExp(`id="${preset}"`), `${pattern}.html has a section #${preset}`);
+    }
+    await done(p);
+  });
+
+  test('a click folds and unfolds a branch; Ctrl-click folds all of it', async () => {
+    const p = await fresh();
+    await visit(p.page, base);
+    const lb = node(p.page, 'Load Balancing');
+    const leaf = nodeStartingWith(p.page, 'Prevents any single server');
+    const all = await shownNodes(p.page).count();
+    await lb.click();
+    assert.equal(await lb.getAttribute('aria-expanded'), 'false');
+    await until('the leaf to hide', async () => !(await leaf.isVisible()));
+    assert.equal(await shownNodes(p.page).count(), all - 6, 'three leaves, and Considerations with its two');
+    await lb.click();
+    assert.equal(await lb.getAttribute('aria-expanded'), 'true');
+    await until('the leaf to show', () => leaf.isVisible());
+
+    const micro = node(p.page, 'Microservices Architecture');
+    await micro.click({ modifiers: ['Control'] });
+    assert.equal(await micro.getAttribute('aria-expanded'), 'false');
+    await micro.click();
+    const considerations = node(p.page, 'Considerations').first();
+    assert.equal(await considerations.getAttribute('aria-expanded'), 'false', 'folded with its branch');
+    await done(p);
+  });
+
+  test('the toolbar expands and collapses everything', async () => {
+    const p = await fresh();
+    await visit(p.page, base);
+    const all = await shownNodes(p.page).count();
+    await p.page.getByRole('button', { name: 'Collapse all' }).click();
+    await until('only the root and the branches', async () => (await shownNodes(p.page).count()) === 7);
+    await p.page.getByRole('button', { name: 'Expand all' }).click();
+    await until('every node', async () => (await shownNodes(p.page).count()) === all);
+    await done(p);
+  });
+
+  test('search highlights the matches and unfolds their branches', async () => {
+    const p = await fresh();
+    await visit(p.page, base);
+    await p.page.getByRole('button', { name: 'Collapse all' }).click();
+    const sticky = nodeStartingWith(p.page, 'Session affinity (sticky sessions)');
+    await until('the leaf to hide', async () => !(await sticky.isVisible()));
+    await p.page.getByRole('searchbox', { name: 'Search the map' }).fill('STICKY');
+    await until('the leaf to show', () => sticky.isVisible());
+    assert.match(await sticky.getAttribute('class'), /\bmatch\b/);
+    assert.equal(await p.page.locator('[role="treeitem"].match').count(), 1);
+    assert.equal(await p.page.locator('.found').textContent(), '1 match');
+    await p.page.getByRole('searchbox', { name: 'Search the map' }).fill('scalab');
+    assert.equal(await p.page.locator('.found').textContent(), '5 matches');
+    await done(p);
+  });
+
+  test('the keyboard walks the tree, shows what to look for and opens an experiment', async () => {
+    const p = await fresh();
+    await visit(p.page, base);
+    await p.page.locator('[role="treeitem"][tabindex="0"]').focus();
+    assert.equal(await focused(p.page), 'Architectures');
+    // Down walks the nodes in reading order.
+    for (let i = 0; i < 80 && !(await focused(p.page))?.startsWith('Prevents any single server'); i++) {
+      await p.page.keyboard.press('ArrowDown');
+    }
+    assert.match(await focused(p.page), /^Prevents any single server/);
+    const leaf = nodeStartingWith(p.page, 'Prevents any single server');
+    assert.equal(await leaf.getAttribute('tabindex'), '0', 'the roving tab stop follows');
+    const card = p.page.getByRole('complementary', { name: 'Where this leaf leads' });
+    await card.waitFor();
+    assert.match(await card.textContent(), /Three hundred requests a second swamp a single server/);
+    assert.equal(await card.getByRole('link', { name: 'Read in the book' }).getAttribute('href'), 'book/load-balancing.html#lb-overload');
+    // Left goes up to the branch, which Left then folds and Right unfolds.
+    await p.page.keyboard.press('ArrowLeft');
+    assert.equal(await focused(p.page), 'Load Balancing');
+    await p.page.keyboard.press('ArrowLeft');
+    assert.equal(await node(p.page, 'Load Balancing').getAttribute('aria-expanded'), 'false');
+    await p.page.keyboard.press('Space');
+    assert.equal(await node(p.page, 'Load Balancing').getAttribute('aria-expanded'), 'true');
+    await p.page.keyboard.press('ArrowRight');
+    await p.page.keyboard.press('ArrowDown');
+    assert.match(await focused(p.page), /^Prevents any single server/);
+    await p.page.keyboard.press('Enter');
+    await p.page.getByRole('heading', { level: 1, name: 'One server versus a balanced fleet' }).waitFor();
+    assert.match(p.page.url(), /#\/sim\/lb-overload$/);
+    await done(p);
+  });
+
+  test('wheel, drag, keys and double-click zoom and pan without redrawing a node', async () => {
+    const p = await fresh();
+    await visit(p.page, base);
+    const box = await p.page.locator('.map-stage').boundingBox();
+    const fitted = await view(p.page);
+    // Watch the nodes: panning and zooming must not touch them.
+    await p.page.evaluate(() => {
+      window.nodeMutations = 0;
+      new MutationObserver((m) => (window.nodeMutations += m.length)).observe(document.querySelector('g.nodes'), {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        characterData: true,
+      });
+    });
+    // An empty corner of the map, away from any node.
+    const corner = { x: box.x + 12, y: box.y + box.height - 12 };
+    await p.page.mouse.move(corner.x, corner.y);
+    await p.page.mouse.wheel(0, -400);
+    await until('a zoom in', async () => (await view(p.page)).scale > fitted.scale * 1.5);
+    const zoomed = await view(p.page);
+    await p.page.mouse.down();
+    await p.page.mouse.move(corner.x + 120, corner.y - 60, { steps: 6 });
+    await p.page.mouse.up();
+    const panned = await view(p.page);
+    assert.ok(Math.abs(panned.x - zoomed.x - 120) < 1 && Math.abs(panned.y - zoomed.y + 60) < 1, `panned by the drag: ${JSON.stringify([zoomed, panned])}`);
+    assert.equal(panned.scale, zoomed.scale);
+    await p.page.mouse.dblclick(corner.x, corner.y);
+    await until('a double-click zoom', async () => Math.abs((await view(p.page)).scale - Math.min(8, zoomed.scale * 2)) < 1e-3);
+    assert.equal(await p.page.evaluate(() => window.nodeMutations), 0, 'no node was redrawn');
+    // 0 fits again; + and - zoom by steps.
+    await p.page.locator('[role="treeitem"][tabindex="0"]').focus();
+    await p.page.keyboard.press('0');
+    await until('the fitted view', async () => JSON.stringify(await view(p.page)) === JSON.stringify(fitted));
+    await p.page.keyboard.press('+');
+    await until('a step in', async () => Math.abs((await view(p.page)).scale - fitted.scale * 1.25) < 1e-3);
+    await p.page.getByRole('button', { name: 'Zoom out' }).click();
+    await until('a step out', async () => Math.abs((await view(p.page)).scale - fitted.scale) < 1e-3);
+    await p.page.getByRole('button', { name: 'Fit' }).click();
+    await done(p);
+  });
+
+  test('folds animate for the map\'s duration, and not for people who prefer less motion', async () => {
+    for (const [reducedMotion, expected] of [
+      ['no-preference', '0.5s'],
+      ['reduce', '0s'],
+    ]) {
+      const p = await fresh({ reducedMotion });
+      await visit(p.page, base);
+      const duration = await node(p.page, 'Load Balancing').evaluate((g) => getComputedStyle(g).transitionDuration);
+      assert.equal(duration.split(',')[0].trim(), expected, reducedMotion);
+      await done(p);
+    }
+  });
+
+  test('exports the map as a standalone SVG and as a PNG', async () => {
+    const p = await fresh();
+    await visit(p.page, base);
+    await p.page.getByRole('button', { name: 'Collapse all' }).click();
+    await node(p.page, 'Load Balancing').click();
+    const [svgDownload] = await Promise.all([p.page.waitForEvent('download'), p.page.getByRole('button', { name: 'SVG' }).click()]);
+    assert.equal(svgDownload.suggestedFilename(), 'architectures.svg');
+    const svg = readFileSync(await svgDownload.path(), 'utf8');
+    assert.match(svg, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="\d+" height="\d+" viewBox=/);
+    assert.match(svg, /<title>Architectures<\/title>/);
+    for (const text of ['Load Balancing', 'Prevents any single server from being overwhelmed.', 'Caching (Distributed Caching)']) {
+      assert.ok(svg.includes(text), `the SVG shows "${text}"`);
+    }
+    assert.ok(!svg.includes('Requires robust message brokers'), 'folded branches stay folded');
+    for (const absent of ['var(--', 'href', 'url(', 'class="hit"']) assert.ok(!svg.includes(absent), `no ${absent}`);
+    await p.page.getByText('Saved architectures.svg').waitFor();
+    const [pngDownload] = await Promise.all([p.page.waitForEvent('download'), p.page.getByRole('button', { name: 'PNG' }).click()]);
+    assert.equal(pngDownload.suggestedFilename(), 'architectures.png');
+    const png = readFileSync(await pngDownload.path());
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+    const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+    const [svgWidth, svgHeight] = [/width="(\d+)"/.exec(svg)[1], /height="(\d+)"/.exec(svg)[1]].map(Number);
+    assert.ok(Math.abs(width - 2 * svgWidth) <= 2 && Math.abs(height - 2 * svgHeight) <= 2, `twice the SVG: ${width}×${height}`);
+    await done(p);
+  });
+
+  test('axe finds nothing serious with a leaf\'s card open', async () => {
+    const p = await fresh();
+    await visit(p.page, base);
+    await nodeStartingWith(p.page, 'Improves availability').hover();
+    await p.page.getByRole('complementary', { name: 'Where this leaf leads' }).waitFor();
+    const serious = (await axeScan(p.page, 'home with a card')).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(serious.map((v) => `${v.impact}: ${v.id} (${v.nodes[0]?.target})`), []);
+    await done(p);
+  });
+});
+
+describe('the map editor', () => {
+  test('starts from the site map, draws what is typed and shares it as a link', async () => {
+    const p = await fresh();
+    await visit(p.page, base, EDITOR);
+    const source = p.page.getByRole('textbox', { name: 'Markmap markdown of the map' });
+    assert.match(await source.inputValue(), /^---\ntitle: Architectures\n/);
+    await node(p.page, 'Architectures').waitFor();
+    const typed = '---\ntitle: Fruit salad\n---\n## Apples\n- **Cox** and `Braeburn`\n## Pears <!-- markmap: fold -->\n- Conference\n';
+    await source.fill(typed);
+    await node(p.page, 'Fruit salad').waitFor();
+    assert.equal(await node(p.page, 'Cox and Braeburn').count(), 1);
+    assert.equal(await node(p.page, 'Pears').getAttribute('aria-expanded'), 'false', 'the fold comment folds');
+    assert.equal(await node(p.page, 'Conference').isVisible(), false);
+    const link = p.page.url();
+    assert.match(link, /\/map\/index\.html#[A-Za-z0-9_-]+$/);
+    await done(p);
+
+    // The link opens the same map, in a fresh browser.
+    const q = await fresh();
+    await visit(q.page, '', link);
+    assert.equal(await q.page.getByRole('textbox', { name: 'Markmap markdown of the map' }).inputValue(), typed);
+    await node(q.page, 'Fruit salad').waitFor();
+    await node(q.page, 'Pears').click();
+    await until('the fold to open', () => node(q.page, 'Conference').isVisible());
+    await done(q);
+  });
+
+  test('a mistake is shown at its line, and the map keeps its last good version', async () => {
+    const p = await fresh();
+    await visit(p.page, base, EDITOR);
+    const source = p.page.getByRole('textbox', { name: 'Markmap markdown of the map' });
+    await source.fill('# Good map\n- leaf\n');
+    await node(p.page, 'Good map').waitFor();
+    await source.fill('---\nmarkmap:\n  maxWidth: wide\n---\n# Broken map\n');
+    const problem = p.page.locator('.map-problems li.error');
+    await problem.waitFor();
+    assert.match(await problem.textContent(), /^Error on line 3: markmap\.maxWidth must be a number/);
+    const lines = p.page.locator('.code-line');
+    assert.match(await lines.nth(2).getAttribute('class'), /\berror\b/);
+    assert.match(await lines.nth(2).getAttribute('title'), /maxWidth/);
+    assert.doesNotMatch(await lines.nth(1).getAttribute('class'), /\berror\b/);
+    assert.equal(await source.getAttribute('aria-invalid'), 'true');
+    assert.equal(await node(p.page, 'Good map').count(), 1, 'the last map that could be read');
+    // The line reference puts the caret on the line.
+    await problem.getByRole('button').click();
+    const caret = await source.evaluate((t) => t.value.slice(0, t.selectionStart).split('\n').length);
+    assert.equal(caret, 3);
+    // A warning is listed too, and the map is drawn.
+    await source.fill('---\nmarkmap:\n  colour: red\n---\n# Fine map\n');
+    await node(p.page, 'Fine map').waitFor();
+    assert.match(await p.page.locator('.map-problems li.warning').textContent(), /^Warning on line 3: unknown option markmap\.colour/);
+    await done(p);
+  });
+
+  test('a damaged link says so and opens the site map', async () => {
+    for (const data of ['not+a+map', 'abcde', 'AAAA']) {
+      const p = await fresh();
+      await visit(p.page, base, `${EDITOR}#${data}`);
+      const alert = p.page.getByRole('alert');
+      await alert.waitFor();
+      assert.match(await alert.textContent(), /This map link could not be read: .+\. Showing archsim's own map instead\./);
+      await node(p.page, 'Architectures').waitFor();
+      await done(p);
+    }
+  });
+
+  test('a leaf of a map in the editor still opens its experiment', async () => {
+    const p = await fresh();
+    await visit(p.page, base, EDITOR);
+    await p.page.getByRole('textbox', { name: 'Markmap markdown of the map' }).fill('# Mine\n## Load Balancing\n- Prevents any single server from being overwhelmed.\n');
+    await nodeStartingWith(p.page, 'Prevents any single server').click();
+    await p.page.getByRole('heading', { level: 1, name: 'One server versus a balanced fleet' }).waitFor();
+    assert.match(p.page.url(), /\/index\.html#\/sim\/lb-overload$/);
+    await done(p);
+  });
+
+  for (const scheme of ['light', 'dark']) {
+    test(`axe finds nothing serious in the editor (${scheme})`, async () => {
+      const p = await fresh({ colorScheme: scheme });
+      await visit(p.page, base, EDITOR);
+      await p.page.getByRole('textbox', { name: 'Markmap markdown of the map' }).fill('---\nmarkmap:\n  maxWidth: wide\n---\n# Broken\n');
+      await p.page.locator('.map-problems li.error').waitFor();
+      const serious = (await axeScan(p.page, `editor, ${scheme}`)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(serious.map((v) => `${v.impact}: ${v.id} (${v.nodes[0]?.target})`), []);
+      await done(p);
+    });
+  }
+});
+
+const fresh = (options) => openPage(browser, options);

@@ -1,0 +1,200 @@
+//! Every leaf is a door: the experiments and the book section behind it.
+//!
+//! A leaf opens the presets of the catalog whose `mindmap_leaf` is its text
+//! (whitespace runs counting as one space, as the catalog's own check reads
+//! the map), found among the presets of the pattern whose
+//! `mindmap_branch` is the leaf's top-level branch. Each preset is embedded
+//! in its pattern's book chapter under an anchor named by its id, so the
+//! section is `book/<pattern>.html#<preset>`. A leaf of a pattern with no
+//! model yet is no door: it is drawn as plain text. Nothing here knows which
+//! patterns exist: it all comes from the catalog.
+
+use archsim_mindmap::Mindmap;
+use archsim_patterns::{Pattern, Preset, catalog};
+
+/// What a leaf opens.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Door {
+    /// The pattern of the leaf's branch.
+    pub(crate) pattern: Pattern,
+    /// The experiments that demonstrate the leaf, in catalog order: usually
+    /// one, sometimes a few (one claim, several angles); none if the
+    /// catalog lacks one, when the door opens the chapter.
+    pub(crate) presets: Vec<&'static Preset>,
+}
+
+/// Where activating a door leads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Destination {
+    /// The experiment page of a preset.
+    Experiment(&'static str),
+    /// A page of the book, relative to the site's root.
+    Book(String),
+}
+
+impl Door {
+    /// What activating the leaf opens: its first experiment, or else its
+    /// chapter.
+    pub(crate) fn destination(&self) -> Destination {
+        match self.presets.first() {
+            Some(p) => Destination::Experiment(p.id),
+            None => Destination::Book(self.chapter()),
+        }
+    }
+
+    /// The pattern's chapter of the book.
+    pub(crate) fn chapter(&self) -> String {
+        format!("book/{}.html", self.pattern.id())
+    }
+
+    /// The book section that embeds `preset`.
+    pub(crate) fn section(&self, preset: &Preset) -> String {
+        format!("{}#{}", self.chapter(), preset.id)
+    }
+
+    /// Whether the leaf opens a runnable experiment.
+    pub(crate) fn runs(&self) -> bool {
+        !self.presets.is_empty()
+    }
+
+    /// A sentence for screen readers: what the leaf opens and what to look
+    /// for there.
+    pub(crate) fn description(&self) -> String {
+        match self.presets.as_slice() {
+            [] => format!("Opens the book's chapter on {}.", self.pattern.title()),
+            [only] => format!(
+                "Opens the experiment “{}”; also in the book. {}",
+                only.title, only.what_to_look_for
+            ),
+            [first, rest @ ..] => format!(
+                "Opens the experiment “{}” ({} more: {}); also in the book. {}",
+                first.title,
+                rest.len(),
+                rest.iter().map(|p| p.title).collect::<Vec<_>>().join(", "),
+                first.what_to_look_for
+            ),
+        }
+    }
+}
+
+/// The door of every node of `map`: `Some` for a leaf of a simulated
+/// pattern, `None` for everything else.
+pub(crate) fn find(map: &Mindmap) -> Vec<Option<Door>> {
+    map.nodes
+        .iter()
+        .map(|node| {
+            // A branch itself (depth 2) or the root is never a door.
+            if !node.children.is_empty() || node.depth <= 2 {
+                return None;
+            }
+            let branch = map
+                .ancestors(node.index)
+                .find(|&a| map.nodes[a].depth == 2)?;
+            let branch = normalise(&map.plain_text(branch));
+            let pattern = Pattern::ALL
+                .into_iter()
+                .find(|p| normalise(p.mindmap_branch()) == branch)?;
+            let leaf = normalise(&node.plain_text());
+            let presets = catalog::of(pattern)
+                .filter(|p| normalise(p.mindmap_leaf) == leaf)
+                .collect();
+            Some(Door { pattern, presets })
+        })
+        .collect()
+}
+
+/// Whitespace runs as single spaces, ends trimmed: how the catalog's check
+/// compares leaves with presets.
+fn normalise(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAP: &str = include_str!("../../../../mindmap/architectures.md");
+
+    #[test]
+    fn every_preset_is_behind_a_leaf_of_the_site_map() {
+        let map = archsim_mindmap::parse(MAP).expect("the site's map parses");
+        let doors = find(&map);
+        for preset in catalog::all() {
+            let leaf = doors
+                .iter()
+                .position(|d| d.as_ref().is_some_and(|d| d.presets.contains(&preset)))
+                .unwrap_or_else(|| panic!("no leaf opens {}", preset.id));
+            assert!(map.is_leaf(leaf));
+        }
+    }
+
+    #[test]
+    fn leaves_of_simulated_patterns_are_doors_and_others_are_not() {
+        let map = archsim_mindmap::parse(MAP).expect("the site's map parses");
+        let doors = find(&map);
+        for node in &map.nodes {
+            let branch = map
+                .ancestors(node.index)
+                .find(|&a| map.nodes[a].depth == 2)
+                .map(|b| map.plain_text(b));
+            let simulated = branch
+                .as_deref()
+                .is_some_and(|b| Pattern::ALL.iter().any(|p| p.mindmap_branch() == b));
+            let door = &doors[node.index];
+            assert_eq!(
+                door.is_some(),
+                simulated && map.is_leaf(node.index),
+                "{}",
+                node.plain_text()
+            );
+            if let Some(door) = door {
+                assert!(door.runs(), "{} has a preset", node.plain_text());
+            }
+        }
+    }
+
+    #[test]
+    fn a_door_leads_to_its_experiment_and_its_book_section() {
+        let map = archsim_mindmap::parse(
+            "# Map\n## Load Balancing\n- Prevents any single   server from\n  being overwhelmed.\n- Not a claim of the catalog\n## Gardening\n- Weeding\n",
+        )
+        .expect("a map");
+        let doors = find(&map);
+        let overload = doors[2].as_ref().expect("a door, whitespace aside");
+        let preset = catalog::find("lb-overload").expect("the preset");
+        assert_eq!(overload.presets, [preset]);
+        assert_eq!(
+            overload.destination(),
+            Destination::Experiment("lb-overload")
+        );
+        assert_eq!(
+            overload.section(preset),
+            "book/load-balancing.html#lb-overload"
+        );
+        assert!(overload.description().contains(preset.what_to_look_for));
+        // A leaf of a simulated pattern that no preset claims opens the chapter.
+        let stray = doors[3].as_ref().expect("a door to the chapter");
+        assert!(!stray.runs());
+        assert_eq!(
+            stray.destination(),
+            Destination::Book("book/load-balancing.html".into())
+        );
+        // No pattern called Gardening: plain text.
+        assert_eq!(doors[5], None);
+        assert_eq!(doors[0], None);
+        assert_eq!(doors[1], None);
+    }
+
+    #[test]
+    fn one_claim_can_open_several_experiments() {
+        let map = archsim_mindmap::parse(MAP).expect("the site's map parses");
+        let doors = find(&map);
+        for door in doors.iter().flatten().filter(|d| d.presets.len() > 1) {
+            let d = door.description();
+            assert!(
+                d.contains(&format!("({} more:", door.presets.len() - 1)),
+                "{d}"
+            );
+        }
+    }
+}

@@ -1,0 +1,411 @@
+//! A node's label as lines of styled text, wrapped to the map's `maxWidth`.
+//!
+//! SVG has no text wrapping, and the layout needs every node's size before
+//! anything is drawn, so labels are measured and broken into lines here:
+//! the inline markdown becomes runs of one style (bold, italic, code, link,
+//! struck through), the runs are broken at spaces into lines no wider than
+//! `maxWidth` (a word wider than that keeps a line of its own), and each
+//! line is measured with the same fonts the SVG draws with. The measuring
+//! itself is a [`Measure`]: the browser's canvas on the page, a fixed
+//! advance per character in tests.
+
+use archsim_mindmap::Inline;
+
+/// The label fonts, as the stylesheet and the exported SVG name them.
+pub(crate) const FONT_FAMILY: &str =
+    "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
+/// The font of `code` in labels.
+pub(crate) const MONO_FAMILY: &str = "ui-monospace, 'SF Mono', Menlo, Consolas, monospace";
+
+/// How wide a piece of text is drawn in a CSS font (`"italic 700 14px …"`).
+pub(crate) trait Measure {
+    /// Width in pixels.
+    fn width(&self, text: &str, font: &str) -> f64;
+}
+
+/// The base font of a node, by depth: the root largest, branches bold.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Font {
+    /// Pixels.
+    pub(crate) size: f64,
+    /// CSS weight.
+    pub(crate) weight: u16,
+}
+
+impl Font {
+    /// The font of a node at `depth` (the root is depth 1).
+    pub(crate) fn at_depth(depth: u32) -> Font {
+        match depth {
+            1 => Font {
+                size: 20.0,
+                weight: 700,
+            },
+            2 => Font {
+                size: 16.0,
+                weight: 600,
+            },
+            _ => Font {
+                size: 14.0,
+                weight: 400,
+            },
+        }
+    }
+
+    /// Distance between baselines.
+    pub(crate) fn line_height(self) -> f64 {
+        (self.size * 1.35).round()
+    }
+
+    /// The CSS font shorthand for a run of `style` in this font.
+    pub(crate) fn css(self, style: RunStyle) -> String {
+        let italic = if style.italic { "italic " } else { "" };
+        let weight = if style.bold { 700 } else { self.weight };
+        if style.code {
+            format!(
+                "{italic}{weight} {}px {MONO_FAMILY}",
+                (self.size * 9.0).round() / 10.0
+            )
+        } else {
+            format!("{italic}{weight} {}px {FONT_FAMILY}", self.size)
+        }
+    }
+}
+
+/// How a run of text is set.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct RunStyle {
+    /// `**strong**`.
+    pub(crate) bold: bool,
+    /// `*emphasis*`.
+    pub(crate) italic: bool,
+    /// `~~struck~~`.
+    pub(crate) strike: bool,
+    /// `` `code` ``.
+    pub(crate) code: bool,
+    /// Text of a `[link](…)`.
+    pub(crate) link: bool,
+}
+
+/// Text of one style.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Run {
+    /// The characters.
+    pub(crate) text: String,
+    /// Their style.
+    pub(crate) style: RunStyle,
+}
+
+/// A label, broken into lines and measured.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Label {
+    /// The lines, each a sequence of runs.
+    pub(crate) lines: Vec<Vec<Run>>,
+    /// The base font.
+    pub(crate) font: Font,
+    /// The widest line, in pixels.
+    pub(crate) width: f64,
+}
+
+impl Label {
+    /// Lines × line height.
+    pub(crate) fn height(&self) -> f64 {
+        self.lines.len() as f64 * self.font.line_height()
+    }
+}
+
+/// Break `label` into lines no wider than `max_width` (0 or less: never
+/// wrap) in `font`, measured by `measure`.
+pub(crate) fn wrap(label: &[Inline], font: Font, max_width: f64, measure: &dyn Measure) -> Label {
+    let mut runs = Vec::new();
+    flatten(label, RunStyle::default(), &mut runs);
+    let limit = if max_width.is_finite() && max_width > 0.0 {
+        max_width
+    } else {
+        f64::INFINITY
+    };
+    let width_of = |text: &str, style: RunStyle| measure.width(text, &font.css(style));
+    let mut lines: Vec<Vec<Run>> = vec![Vec::new()];
+    let mut widths = vec![0.0];
+    for word in words(&runs) {
+        let word_width: f64 = word.pieces.iter().map(|r| width_of(&r.text, r.style)).sum();
+        let line = lines.last_mut().expect("at least one line");
+        let width = widths.last_mut().expect("one width per line");
+        let space = match (line.is_empty(), word.space_before) {
+            (false, Some(style)) => width_of(" ", style),
+            _ => 0.0,
+        };
+        if !line.is_empty() && *width + space + word_width > limit {
+            lines.push(Vec::new());
+            widths.push(word_width);
+        } else {
+            if let (false, Some(style)) = (line.is_empty(), word.space_before) {
+                push(line, " ", style);
+            }
+            *width += space + word_width;
+        }
+        let line = lines.last_mut().expect("at least one line");
+        for piece in word.pieces {
+            push(line, &piece.text, piece.style);
+        }
+    }
+    Label {
+        lines,
+        font,
+        width: widths.into_iter().fold(0.0, f64::max),
+    }
+}
+
+/// The runs of `inlines`, styles accumulated from the enclosing markup.
+fn flatten(inlines: &[Inline], style: RunStyle, out: &mut Vec<Run>) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(text) => out.push(Run {
+                text: text.clone(),
+                style,
+            }),
+            Inline::Code(text) => out.push(Run {
+                text: text.clone(),
+                style: RunStyle {
+                    code: true,
+                    ..style
+                },
+            }),
+            Inline::Strong(c) => flatten(
+                c,
+                RunStyle {
+                    bold: true,
+                    ..style
+                },
+                out,
+            ),
+            Inline::Emphasis(c) => flatten(
+                c,
+                RunStyle {
+                    italic: true,
+                    ..style
+                },
+                out,
+            ),
+            Inline::Strikethrough(c) => flatten(
+                c,
+                RunStyle {
+                    strike: true,
+                    ..style
+                },
+                out,
+            ),
+            Inline::Link { children, .. } => flatten(
+                children,
+                RunStyle {
+                    link: true,
+                    ..style
+                },
+                out,
+            ),
+        }
+    }
+}
+
+/// A word: pieces of text with no space between them (possibly of several
+/// styles, as in `**Fast**er`), and the style of the space before it.
+struct Word {
+    pieces: Vec<Run>,
+    space_before: Option<RunStyle>,
+}
+
+fn words(runs: &[Run]) -> Vec<Word> {
+    let mut words = Vec::new();
+    let mut current = Word {
+        pieces: Vec::new(),
+        space_before: None,
+    };
+    for run in runs {
+        let mut rest = run.text.as_str();
+        while !rest.is_empty() {
+            let gap = rest.len() - rest.trim_start().len();
+            if gap > 0 {
+                if !current.pieces.is_empty() {
+                    words.push(std::mem::replace(
+                        &mut current,
+                        Word {
+                            pieces: Vec::new(),
+                            space_before: None,
+                        },
+                    ));
+                }
+                current.space_before = Some(run.style);
+                rest = &rest[gap..];
+                continue;
+            }
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            current.pieces.push(Run {
+                text: rest[..end].to_owned(),
+                style: run.style,
+            });
+            rest = &rest[end..];
+        }
+    }
+    if !current.pieces.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// Append `text` to `line`, joining the last run if it has the same style.
+fn push(line: &mut Vec<Run>, text: &str, style: RunStyle) {
+    match line.last_mut() {
+        Some(last) if last.style == style => last.text.push_str(text),
+        _ => line.push(Run {
+            text: text.to_owned(),
+            style,
+        }),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Every character is half the font size wide: easy sums.
+    pub(crate) struct HalfEm;
+
+    impl Measure for HalfEm {
+        fn width(&self, text: &str, font: &str) -> f64 {
+            let size: f64 = font
+                .split_whitespace()
+                .find_map(|w| w.strip_suffix("px")?.parse().ok())
+                .expect("a size in px");
+            text.chars().count() as f64 * size / 2.0
+        }
+    }
+
+    fn label(markdown: &str) -> Vec<Inline> {
+        archsim_mindmap::parse(markdown).expect("a map").nodes[0]
+            .label
+            .clone()
+    }
+
+    fn texts(l: &Label) -> Vec<String> {
+        l.lines
+            .iter()
+            .map(|line| line.iter().map(|r| r.text.as_str()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn short_labels_stay_on_one_line() {
+        let font = Font::at_depth(3);
+        let l = wrap(&label("# Hello there"), font, 0.0, &HalfEm);
+        assert_eq!(texts(&l), ["Hello there"]);
+        assert_eq!(l.width, 11.0 * 7.0);
+        assert_eq!(l.height(), 19.0);
+    }
+
+    #[test]
+    fn long_labels_wrap_at_spaces_within_the_width() {
+        let font = Font::at_depth(3); // 7 px a character
+        let text = "# Distributes incoming traffic across multiple instances";
+        let l = wrap(&label(text), font, 30.0 * 7.0, &HalfEm);
+        assert_eq!(
+            texts(&l),
+            ["Distributes incoming traffic", "across multiple instances"]
+        );
+        assert!(l.width <= 30.0 * 7.0);
+        assert_eq!(l.width, 28.0 * 7.0);
+        // A word longer than the width keeps a line of its own.
+        let l = wrap(
+            &label("# a Pneumonoultramicroscopic b"),
+            font,
+            10.0 * 7.0,
+            &HalfEm,
+        );
+        assert_eq!(texts(&l), ["a", "Pneumonoultramicroscopic", "b"]);
+        assert_eq!(l.width, 24.0 * 7.0);
+    }
+
+    #[test]
+    fn styles_become_runs_and_glued_words_stay_together() {
+        let font = Font::at_depth(3);
+        let l = wrap(
+            &label("# **Fast**er *reads*, `GET` and ~~old~~ [docs](https://x.org)"),
+            font,
+            0.0,
+            &HalfEm,
+        );
+        let line = &l.lines[0];
+        let styled: Vec<(&str, RunStyle)> =
+            line.iter().map(|r| (r.text.as_str(), r.style)).collect();
+        let plain = RunStyle::default();
+        assert_eq!(
+            styled,
+            [
+                (
+                    "Fast",
+                    RunStyle {
+                        bold: true,
+                        ..plain
+                    }
+                ),
+                ("er ", plain),
+                (
+                    "reads",
+                    RunStyle {
+                        italic: true,
+                        ..plain
+                    }
+                ),
+                (", ", plain),
+                (
+                    "GET",
+                    RunStyle {
+                        code: true,
+                        ..plain
+                    }
+                ),
+                (" and ", plain),
+                (
+                    "old",
+                    RunStyle {
+                        strike: true,
+                        ..plain
+                    }
+                ),
+                (" ", plain),
+                (
+                    "docs",
+                    RunStyle {
+                        link: true,
+                        ..plain
+                    }
+                ),
+            ]
+        );
+        // "Faster" never breaks in the middle.
+        let l = wrap(&label("# **Fast**er reads"), font, 7.0 * 7.0, &HalfEm);
+        assert_eq!(texts(&l), ["Faster", "reads"]);
+    }
+
+    #[test]
+    fn fonts_follow_depth_and_style() {
+        let root = Font::at_depth(1);
+        assert_eq!(
+            root.css(RunStyle::default()),
+            format!("700 20px {FONT_FAMILY}")
+        );
+        let leaf = Font::at_depth(5);
+        let code = RunStyle {
+            code: true,
+            italic: true,
+            ..RunStyle::default()
+        };
+        assert_eq!(leaf.css(code), format!("italic 400 12.6px {MONO_FAMILY}"));
+        assert!(Font::at_depth(2).line_height() > leaf.line_height());
+    }
+
+    #[test]
+    fn an_empty_label_is_one_empty_line() {
+        let l = wrap(&[], Font::at_depth(3), 100.0, &HalfEm);
+        assert_eq!(l.lines, [Vec::<Run>::new()]);
+        assert_eq!(l.width, 0.0);
+    }
+}
