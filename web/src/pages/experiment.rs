@@ -493,13 +493,14 @@ fn Playground(props: &PlaygroundProps) -> Html {
     }
 }
 
-/// `word` with a capital first letter.
+/// `word` (a node's noun, ASCII) with a capital first letter. ASCII only,
+/// so no Unicode case tables come into the bundle.
 fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    let mut word = word.to_owned();
+    if let Some(first) = word.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    word
 }
 
 /// The latest dashboards of every run, compared by identity: a new set is made

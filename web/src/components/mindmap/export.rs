@@ -95,10 +95,11 @@ pub(crate) fn file_stem(state: &MapState) -> String {
     let map = &state.map;
     let title = map.title.clone().unwrap_or_else(|| map.plain_text(0));
     let words: Vec<String> = title
-        .split(|c: char| !c.is_alphanumeric())
+        .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(8)
-        .map(str::to_lowercase)
+        // ASCII only, like search: no Unicode case tables in the bundle.
+        .map(str::to_ascii_lowercase)
         .collect();
     if words.is_empty() {
         "mindmap".to_owned()

@@ -127,12 +127,16 @@ impl Reducible for MapState {
 
 /// Which nodes' plain text contains `query`, ignoring case and runs of
 /// whitespace; an empty query matches nothing.
+///
+/// Case is folded for ASCII letters only: full Unicode case mapping would
+/// add its tables to the playground's first load, a cost the budget cannot
+/// carry for what an English map needs.
 pub(crate) fn search(map: &Mindmap, query: &str) -> Vec<bool> {
     let words = |s: &str| {
         s.split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
-            .to_lowercase()
+            .to_ascii_lowercase()
     };
     let wanted = words(query);
     map.nodes
