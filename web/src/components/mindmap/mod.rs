@@ -622,7 +622,9 @@ fn MapView(props: &Props) -> Html {
                 {onfocusin} {onfocusout}>
                 <div class={classes!("map-plane", moving.then_some("moving"))}
                     style={format!("transform: {}", view.transform())}>
-                    <svg class="map-canvas"
+                    // No role of its own: the tree inside is what a screen
+                    // reader meets, not an image.
+                    <svg class="map-canvas" role="none"
                         viewBox={format!("{:.1} {:.1} {:.1} {:.1}", bounds.x, bounds.y, bounds.width, bounds.height)}
                         width={format!("{:.1}", bounds.width)} height={format!("{:.1}", bounds.height)}
                         style={format!("left: {:.1}px; top: {:.1}px", bounds.x, bounds.y)}>
