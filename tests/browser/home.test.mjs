@@ -222,6 +222,31 @@ describe('the home page mind-map', () => {
     await done(p);
   });
 
+  test('two fingers pinch to zoom', async () => {
+    const p = await fresh({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    await visit(p.page, base);
+    await p.page.locator('.map-stage').scrollIntoViewIfNeeded();
+    const box = await p.page.locator('.map-stage').boundingBox();
+    const before = await view(p.page);
+    const cdp = await p.context.newCDPSession(p.page);
+    // Above the map, which sits in the middle of the stage.
+    const c = { x: box.x + box.width / 2, y: box.y + 60 };
+    const touch = (type, spread) =>
+      cdp.send('Input.dispatchTouchEvent', {
+        type,
+        touchPoints: type === 'touchEnd' ? [] : [{ x: c.x - spread, y: c.y, id: 1 }, { x: c.x + spread, y: c.y, id: 2 }],
+      });
+    await touch('touchStart', 20);
+    for (const spread of [25, 30, 40, 50]) await touch('touchMove', spread);
+    await touch('touchEnd', 0);
+    const after = await until('a pinch zoom', async () => {
+      const v = await view(p.page);
+      return v.scale !== before.scale && v;
+    });
+    assert.ok(Math.abs(after.scale / before.scale - 2.5) < 0.05, `fingers 2.5 times as far apart: ${before.scale} -> ${after.scale}`);
+    await done(p);
+  });
+
   test('folds animate for the map\'s duration, and not for people who prefer less motion', async () => {
     for (const [reducedMotion, expected] of [
       ['no-preference', '0.5s'],

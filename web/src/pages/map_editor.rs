@@ -195,7 +195,7 @@ fn Editor(props: &EditorProps) -> Html {
             <main class="page editor-page" id="main">
                 <h1>{ "Draw your own mind-map" }</h1>
                 <p class="lede">
-                    { "Write markmap markdown — headings and nested lists, with front matter options — and the map is drawn as you type. The address bar always holds your map: share it as a link." }
+                    { "Write markmap markdown — headings, nested lists, front matter options — and see it drawn as you type. The address bar holds your map: the link shares it." }
                 </p>
                 if let Some(e) = &opened.1 {
                     <div class="problems" role="alert">

@@ -10,6 +10,8 @@
 //! advance per character in tests.
 
 use archsim_mindmap::Inline;
+use std::cell::RefCell;
+use wasm_bindgen::JsCast;
 
 /// The label fonts, as the stylesheet and the exported SVG name them.
 pub(crate) const FONT_FAMILY: &str =
@@ -259,6 +261,42 @@ fn push(line: &mut Vec<Run>, text: &str, style: RunStyle) {
             text: text.to_owned(),
             style,
         }),
+    }
+}
+
+/// Text measured by the browser, on a canvas that is never shown.
+pub(crate) struct CanvasMeasure {
+    context: Option<web_sys::CanvasRenderingContext2d>,
+    font: RefCell<String>,
+}
+
+impl CanvasMeasure {
+    /// A canvas of the page's document (none outside a browser).
+    pub(crate) fn new() -> CanvasMeasure {
+        let context = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("canvas").ok())
+            .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+            .and_then(|c| c.get_context("2d").ok().flatten())
+            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
+        CanvasMeasure {
+            context,
+            font: RefCell::new(String::new()),
+        }
+    }
+}
+
+impl Measure for CanvasMeasure {
+    fn width(&self, text: &str, font: &str) -> f64 {
+        let Some(context) = &self.context else {
+            // No canvas (never in a real browser): the mind-map crate's guess.
+            return text.chars().count() as f64 * archsim_mindmap::GLYPH_WIDTH;
+        };
+        if *self.font.borrow() != font {
+            context.set_font(font);
+            *self.font.borrow_mut() = font.to_owned();
+        }
+        context.measure_text(text).map_or(0.0, |m| m.width())
     }
 }
 

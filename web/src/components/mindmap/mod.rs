@@ -11,7 +11,8 @@
 //! - [`view`]: the nodes as an ARIA tree, redrawn only when folds, focus or
 //!   search change;
 //! - [`viewport`]: zoom and pan as pure arithmetic, applied as one
-//!   `transform` so a 1,000-node map pans as smoothly as a small one;
+//!   `transform` so a 1,000-node map pans as smoothly as a small one, and
+//!   [`gestures`]: the pointer, wheel and fingers that ask for them;
 //! - [`state`] and [`keyboard`]: folds, focus and search as a reducer, and
 //!   the WAI-ARIA tree keys;
 //! - [`toolbar`], [`door_card`] and [`export`]: the controls around it.
@@ -19,6 +20,7 @@
 mod door_card;
 mod doors;
 mod export;
+mod gestures;
 mod keyboard;
 mod label;
 mod markup;
@@ -33,19 +35,16 @@ pub(crate) use doors::{Destination, Door};
 use crate::site::Site;
 use archsim_mindmap::Mindmap;
 use door_card::{Corner, DoorCard};
+use gestures::use_gestures;
 use keyboard::Command;
-use label::Measure;
+use label::CanvasMeasure;
 use markup::{Purpose, Theme};
 use scene::{Scene, Shape};
 use state::{Action, MapState};
-use std::cell::RefCell;
 use std::rc::Rc;
 use toolbar::{Tool, Toolbar};
 use view::MapScene;
-use viewport::{
-    DOUBLE_CLICK_STEP, Point, READABLE_SCALE, Rect, Size, ViewAction, Viewport, ZOOM_STEP,
-    wheel_factor,
-};
+use viewport::{Point, READABLE_SCALE, Rect, Size, ViewAction, Viewport, ZOOM_STEP};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -91,19 +90,6 @@ pub(crate) fn MindMap(props: &Props) -> Html {
     }
 }
 
-/// What the pointer is doing on the map.
-#[derive(Default)]
-struct Gesture {
-    /// Pointers down, by id, at their last position.
-    pointers: Vec<(i32, Point)>,
-    /// Where the first pointer went down.
-    start: Option<Point>,
-    /// The pointers moved far enough to be a drag, not a click.
-    dragged: bool,
-    /// The click that ends a drag is not a click on a node.
-    swallow_click: bool,
-}
-
 /// What the view does after the next layout.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Follow {
@@ -127,11 +113,6 @@ fn fit(map: &Mindmap, scene: &Scene, size: Size) -> Viewport {
         map.options.max_initial_scale,
     )
 }
-
-/// A pointer that moves less than this (in pixels) is clicking.
-const DRAG_THRESHOLD: f64 = 4.0;
-/// A gesture has ended when no event came for this long (milliseconds).
-const SETTLE_MS: u32 = 200;
 
 /// The map of one [`Mindmap`]: state, measures and handlers.
 #[component]
@@ -176,24 +157,6 @@ fn MapView(props: &Props) -> Html {
     let view = use_reducer(Viewport::default);
     let stage_ref = use_node_ref();
     let follow = use_mut_ref(|| Follow::FirstLayout);
-    let gesture = use_mut_ref(Gesture::default);
-    // While a gesture runs, the map is a layer the compositor moves on its
-    // own; after it, the layer goes and the map is drawn sharp again.
-    let moving = use_state(|| false);
-    let settle = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
-    let keep_moving = {
-        let (moving, settle) = (moving.clone(), settle.clone());
-        move || {
-            if !*moving {
-                moving.set(true);
-            }
-            let moving = moving.clone();
-            *settle.borrow_mut() =
-                Some(gloo_timers::callback::Timeout::new(SETTLE_MS, move || {
-                    moving.set(false)
-                }));
-        }
-    };
     let hovered = use_state(|| None::<usize>);
     let tree_focused = use_state(|| false);
     let card_closed = use_state(|| None::<usize>);
@@ -376,96 +339,20 @@ fn MapView(props: &Props) -> Html {
         })
     };
 
-    // Pointer: drag to pan, two fingers to pinch, click a node to fold or
-    // open it, double-click the background to zoom. Listeners sit on the
-    // stage, not on each node.
-    let at = {
-        let stage_ref = stage_ref.clone();
-        move |e: &MouseEvent| -> Point {
-            let origin = stage_ref
-                .cast::<web_sys::Element>()
-                .map(|s| s.get_bounding_client_rect());
-            Point {
-                x: f64::from(e.client_x()) - origin.as_ref().map_or(0.0, |r| r.left()),
-                y: f64::from(e.client_y()) - origin.as_ref().map_or(0.0, |r| r.top()),
-            }
-        }
-    };
-    let onpointerdown = {
-        let (gesture, at) = (gesture.clone(), at.clone());
-        move |e: PointerEvent| {
-            if on_card(e.target()) || (e.pointer_type() == "mouse" && e.button() != 0) {
-                return;
-            }
-            let p = at(&e);
-            let mut g = gesture.borrow_mut();
-            if g.pointers.is_empty() {
-                *g = Gesture {
-                    start: Some(p),
-                    ..Gesture::default()
-                };
-            }
-            g.pointers.push((e.pointer_id(), p));
-        }
-    };
-    let onpointermove = {
-        let (gesture, at, view) = (gesture.clone(), at.clone(), view.dispatcher());
-        let (stage_ref, keep_moving) = (stage_ref.clone(), keep_moving.clone());
-        let (pan, zoom) = (options.pan, options.zoom);
-        move |e: PointerEvent| {
-            let mut g = gesture.borrow_mut();
-            let Some(k) = g.pointers.iter().position(|(id, _)| *id == e.pointer_id()) else {
-                return;
-            };
-            let p = at(&e);
-            let before = g.pointers[k].1;
-            if !g.dragged {
-                let start = g.start.unwrap_or(p);
-                if (p.x - start.x).hypot(p.y - start.y) < DRAG_THRESHOLD {
-                    return;
-                }
-                g.dragged = true;
-                // Captured only once it is a drag: a click keeps its target.
-                // (Yew listens at the document: the event's current target
-                // is not the map.)
-                if let Some(svg) = stage_ref.cast::<web_sys::Element>() {
-                    let _ = svg.set_pointer_capture(e.pointer_id());
-                }
-            }
-            keep_moving();
-            match g.pointers.as_slice() {
-                [_] if pan => view.dispatch(ViewAction::Pan {
-                    dx: p.x - before.x,
-                    dy: p.y - before.y,
-                }),
-                [(_, a), (_, b)] if zoom => {
-                    let other = if k == 0 { *b } else { *a };
-                    view.dispatch(ViewAction::Pinch {
-                        before: (before, other),
-                        after: (p, other),
-                    });
-                }
-                _ => {}
-            }
-            g.pointers[k].1 = p;
-        }
-    };
-    let onpointerup = {
-        let gesture = gesture.clone();
-        move |e: PointerEvent| {
-            let mut g = gesture.borrow_mut();
-            g.pointers.retain(|(id, _)| *id != e.pointer_id());
-            if g.pointers.is_empty() && g.dragged {
-                g.swallow_click = true;
-            }
-        }
-    };
+    // Pointer: drag to pan, two fingers to pinch, wheel and double-click
+    // to zoom (gestures.rs); click a node to fold or open it. Listeners sit
+    // on the stage, not on each node.
+    let gestures = use_gestures(
+        stage_ref.clone(),
+        view.dispatcher(),
+        options.pan,
+        options.zoom,
+    );
     let onclick = {
-        let (state, gesture, open, fold) =
-            (state.clone(), gesture.clone(), open.clone(), fold.clone());
-        let doors = doors.clone();
+        let (state, open, fold) = (state.clone(), open.clone(), fold.clone());
+        let (doors, was_drag) = (doors.clone(), gestures.was_drag.clone());
         move |e: MouseEvent| {
-            if std::mem::take(&mut gesture.borrow_mut().swallow_click) {
+            if was_drag() {
                 return;
             }
             let Some(i) = node_of(e.target()) else {
@@ -479,34 +366,6 @@ fn MapView(props: &Props) -> Html {
             } else {
                 fold(Action::Toggle(i));
             }
-        }
-    };
-    let ondblclick = {
-        let (view, at) = (view.dispatcher(), at.clone());
-        let zoom = options.zoom;
-        move |e: MouseEvent| {
-            if !zoom || node_of(e.target()).is_some() {
-                return;
-            }
-            let factor = if e.shift_key() {
-                1.0 / DOUBLE_CLICK_STEP
-            } else {
-                DOUBLE_CLICK_STEP
-            };
-            view.dispatch(ViewAction::Zoom { factor, at: at(&e) });
-        }
-    };
-    let onwheel = {
-        let (view, at, keep_moving) = (view.dispatcher(), at.clone(), keep_moving.clone());
-        let zoom = options.zoom;
-        move |e: WheelEvent| {
-            if !zoom {
-                return;
-            }
-            e.prevent_default();
-            keep_moving();
-            let factor = wheel_factor(e.delta_y(), e.delta_mode(), e.ctrl_key());
-            view.dispatch(ViewAction::Zoom { factor, at: at(&e) });
         }
     };
     let onpointerover = {
@@ -615,14 +474,16 @@ fn MapView(props: &Props) -> Html {
                 id={props.id.clone()} />
             <div ref={stage_ref} class="map-stage"
                 style={format!("--map-duration: {}ms", options.duration.max(0.0))}
-                {onkeydown} {onpointerdown} {onpointermove}
-                onpointerup={onpointerup.clone()} onpointercancel={onpointerup}
-                {onclick} {ondblclick} {onwheel} {onpointerover}
+                {onkeydown} onpointerdown={gestures.onpointerdown} onpointermove={gestures.onpointermove}
+                onpointerup={gestures.onpointerup.clone()} onpointercancel={gestures.onpointerup}
+                {onclick} ondblclick={gestures.ondblclick} onwheel={gestures.onwheel} {onpointerover}
                 onpointerleave={{ let hovered = hovered.clone(); move |_| hovered.set(None) }}
                 {onfocusin} {onfocusout}>
-                <div class={classes!("map-plane", moving.then_some("moving"))}
+                <div class={classes!("map-plane", gestures.moving.then_some("moving"))}
                     style={format!("transform: {}", view.transform())}>
-                    <svg class="map-canvas"
+                    // No role of its own: the tree inside is what a screen
+                    // reader meets, not an image.
+                    <svg class="map-canvas" role="none"
                         viewBox={format!("{:.1} {:.1} {:.1} {:.1}", bounds.x, bounds.y, bounds.width, bounds.height)}
                         width={format!("{:.1}", bounds.width)} height={format!("{:.1}", bounds.height)}
                         style={format!("left: {:.1}px; top: {:.1}px", bounds.x, bounds.y)}>
@@ -718,39 +579,4 @@ fn prefers_dark() -> bool {
     web_sys::window()
         .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
         .is_some_and(|m| m.matches())
-}
-
-/// Text measured by the browser, on a canvas that is never shown.
-struct CanvasMeasure {
-    context: Option<web_sys::CanvasRenderingContext2d>,
-    font: RefCell<String>,
-}
-
-impl CanvasMeasure {
-    fn new() -> CanvasMeasure {
-        let context = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.create_element("canvas").ok())
-            .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
-            .and_then(|c| c.get_context("2d").ok().flatten())
-            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
-        CanvasMeasure {
-            context,
-            font: RefCell::new(String::new()),
-        }
-    }
-}
-
-impl Measure for CanvasMeasure {
-    fn width(&self, text: &str, font: &str) -> f64 {
-        let Some(context) = &self.context else {
-            // No canvas (never in a real browser): the mind-map crate's guess.
-            return text.chars().count() as f64 * archsim_mindmap::GLYPH_WIDTH;
-        };
-        if *self.font.borrow() != font {
-            context.set_font(font);
-            *self.font.borrow_mut() = font.to_owned();
-        }
-        context.measure_text(text).map_or(0.0, |m| m.width())
-    }
 }
