@@ -4,18 +4,14 @@
 //! and conservation and determinism over random parameters.
 
 use archsim_patterns::caching::{self as cache, Params, Report};
-use archsim_patterns::{Experiment, Settings, catalog};
+use archsim_patterns::{Experiment, catalog};
 use serde_json::Value;
 
 const SEEDS: [u64; 3] = [1, 2, 3];
 
 /// Caching parameters: the defaults with `sets` applied.
 fn params(sets: &[(&str, &str)]) -> Params {
-    let mut settings = Settings::defaults::<Params>();
-    for (key, value) in sets {
-        settings.set(key, value).unwrap_or_else(|e| panic!("{e}"));
-    }
-    settings.build().unwrap_or_else(|e| panic!("{e}"))
+    crate::scenario(sets)
 }
 
 /// Run a caching experiment to the end.

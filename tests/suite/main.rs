@@ -7,16 +7,21 @@ mod properties;
 mod sharding;
 mod theory;
 
-use archsim_patterns::Settings;
 use archsim_patterns::load_balancing::{self as lb, Params, Report};
+use archsim_patterns::{Scenario, Settings};
 
-/// Load-balancing parameters: the defaults with `sets` applied.
-fn lb_params(sets: &[(&str, &str)]) -> Params {
-    let mut settings = Settings::defaults::<Params>();
+/// A pattern's parameters: its defaults with `sets` applied.
+fn scenario<P: Scenario>(sets: &[(&str, &str)]) -> P {
+    let mut settings = Settings::defaults::<P>();
     for (key, value) in sets {
         settings.set(key, value).unwrap_or_else(|e| panic!("{e}"));
     }
     settings.build().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Load-balancing parameters: the defaults with `sets` applied.
+fn lb_params(sets: &[(&str, &str)]) -> Params {
+    scenario(sets)
 }
 
 /// Run a load-balancing experiment to the end.

@@ -3,18 +3,14 @@
 //! theory; every query is accounted for at every moment.
 
 use archsim_patterns::sharding::{self as sh, Params, Report};
-use archsim_patterns::{Experiment, Settings, catalog};
+use archsim_patterns::{Experiment, catalog};
 use serde_json::Value;
 
 const SEEDS: [u64; 3] = [1, 2, 3];
 
 /// Sharding parameters: the defaults with `sets` applied.
 fn params(sets: &[(&str, &str)]) -> Params {
-    let mut settings = Settings::defaults::<Params>();
-    for (key, value) in sets {
-        settings.set(key, value).unwrap_or_else(|e| panic!("{e}"));
-    }
-    settings.build().unwrap_or_else(|e| panic!("{e}"))
+    crate::scenario(sets)
 }
 
 /// Run a sharding experiment to the end.

@@ -13,8 +13,9 @@ use crate::caching;
 use crate::dashboard::Dashboard;
 use crate::load_balancing;
 use crate::params::{ParamError, Scenario};
+use crate::report::chart_bucket;
 use crate::sharding;
-use archsim_core::{Model, SimTime, Simulation};
+use archsim_core::{Model, SimConfig, SimTime, Simulation};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -51,18 +52,39 @@ pub(crate) trait Runnable: 'static {
     fn requests(report: &Self::Report) -> u64;
 }
 
-/// Run `params` with `seed` to the end and report as JSON. Generic rather
-/// than a method of [`LiveRun`], so that a build which never asks for JSON
-/// (the playground) carries no serialisation code.
+/// Run `params` with `seed` to the end and report: what each pattern's
+/// `run` is. `progress` is told the fraction done from time to time.
+pub(crate) fn run_to_end<R: Runnable>(
+    params: &R::Params,
+    seed: u64,
+    progress: &mut dyn FnMut(f64),
+) -> Result<R::Report, ParamError> {
+    let mut sim = R::simulation(params, seed)?;
+    let end = SimTime::from_secs_f64(R::duration(params));
+    run_in_steps(end, progress, &mut |t| sim.run_until(t));
+    Ok(R::report(&sim))
+}
+
+/// [`run_to_end`], as JSON. Generic rather than a method of [`LiveRun`], so
+/// that a build which never asks for JSON (the playground) carries no
+/// serialisation code.
 pub(crate) fn run_to_json<R: Runnable>(
     params: &R::Params,
     seed: u64,
     progress: &mut dyn FnMut(f64),
 ) -> Result<Value, ParamError> {
-    let mut sim = R::simulation(params, seed)?;
-    let end = SimTime::from_secs_f64(R::duration(params));
-    run_in_steps(end, progress, &mut |t| sim.run_until(t));
-    Ok(serde_json::to_value(R::report(&sim)).expect("reports serialize to JSON"))
+    let report = run_to_end::<R>(params, seed, progress)?;
+    Ok(serde_json::to_value(report).expect("reports serialize to JSON"))
+}
+
+/// The kernel's settings for a run of `duration` seconds with `warmup`
+/// left out of the statistics: chart buckets sized to the run.
+pub(crate) fn sim_config(seed: u64, warmup: f64, duration: f64) -> SimConfig {
+    SimConfig {
+        seed,
+        warmup: SimTime::from_secs_f64(warmup),
+        bucket: SimTime::from_secs_f64(chart_bucket(duration)),
+    }
 }
 
 /// The object-safe face of a `Simulation` of some [`Runnable`].

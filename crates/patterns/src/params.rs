@@ -52,6 +52,16 @@ impl fmt::Display for ParamKind {
     }
 }
 
+/// A whole number from `min` to `max`: shorthand for the spec tables.
+pub(crate) const fn int(min: i64, max: i64) -> ParamKind {
+    ParamKind::Int { min, max }
+}
+
+/// A number from `min` to `max`: shorthand for the spec tables.
+pub(crate) const fn float(min: f64, max: f64) -> ParamKind {
+    ParamKind::Float { min, max }
+}
+
 /// One public parameter of a pattern.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ParamSpec {

@@ -3,7 +3,7 @@
 use super::eviction::Policy;
 use crate::fault::{Fault, FaultKind};
 use crate::keyspace::Strategy;
-use crate::params::{ParamError, ParamKind, ParamSpec, Scenario, inconsistent};
+use crate::params::{ParamError, ParamKind, ParamSpec, Scenario, float, inconsistent, int};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -273,14 +273,6 @@ const PLACEMENTS: [&str; Placement::ALL.len()] = names!(Placement::ALL);
 
 /// Most keys a run may have.
 const MAX_KEYS: i64 = 1_000_000;
-
-const fn int(min: i64, max: i64) -> ParamKind {
-    ParamKind::Int { min, max }
-}
-
-const fn float(min: f64, max: f64) -> ParamKind {
-    ParamKind::Float { min, max }
-}
 
 /// What cache nodes are called in messages.
 pub(super) const NOUN: &str = "cache node";

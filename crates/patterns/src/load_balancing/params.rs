@@ -1,7 +1,7 @@
 //! The load-balancing experiment's public parameters.
 
 use crate::fault::Fault;
-use crate::params::{ParamError, ParamKind, ParamSpec, Scenario, inconsistent};
+use crate::params::{ParamError, ParamKind, ParamSpec, Scenario, float, inconsistent, int};
 use archsim_core::Shape;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -171,14 +171,6 @@ macro_rules! names {
 
 const ALGORITHMS: [&str; Algorithm::ALL.len()] = names!(Algorithm::ALL);
 const SHAPES: [&str; Shape::ALL.len()] = names!(Shape::ALL);
-
-const fn int(min: i64, max: i64) -> ParamKind {
-    ParamKind::Int { min, max }
-}
-
-const fn float(min: f64, max: f64) -> ParamKind {
-    ParamKind::Float { min, max }
-}
 
 impl Scenario for Params {
     #[rustfmt::skip]

@@ -71,20 +71,15 @@ pub use presets::PRESETS;
 pub use report::{Latency, MigrationReport, Report, Series, ShardReport};
 
 use crate::dashboard::Dashboard;
-use crate::live::{Runnable, View, run_in_steps};
+use crate::live::{Runnable, View, run_to_end, sim_config};
 use crate::params::{ParamError, Settings};
-use crate::report::chart_bucket;
-use archsim_core::{SimConfig, SimTime, Simulation};
+use archsim_core::Simulation;
 
 /// A simulation of checked `params`, started and ready to step: what the
 /// playground animates.
 pub fn simulation(params: &Params, seed: u64) -> Result<Simulation<ShardedDatabase>, ParamError> {
     let params: Params = Settings::of(params).build()?;
-    let config = SimConfig {
-        seed,
-        warmup: SimTime::from_secs_f64(params.warmup),
-        bucket: SimTime::from_secs_f64(chart_bucket(params.duration)),
-    };
+    let config = sim_config(seed, params.warmup, params.duration);
     Ok(Simulation::new(config, |metrics| {
         ShardedDatabase::new(&params, seed, metrics)
     }))
@@ -97,10 +92,7 @@ pub fn run(
     seed: u64,
     progress: &mut dyn FnMut(f64),
 ) -> Result<Report, ParamError> {
-    let mut sim = simulation(params, seed)?;
-    let end = SimTime::from_secs_f64(params.duration);
-    run_in_steps(end, progress, &mut |t| sim.run_until(t));
-    Ok(Report::of(&sim))
+    run_to_end::<Kind>(params, seed, progress)
 }
 
 /// Sharding as the type-erased run drives it.

@@ -2,7 +2,7 @@
 
 use crate::fault::Fault;
 use crate::keyspace::Strategy;
-use crate::params::{ParamError, ParamKind, ParamSpec, Scenario, inconsistent};
+use crate::params::{ParamError, ParamKind, ParamSpec, Scenario, float, inconsistent, int};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -198,14 +198,6 @@ macro_rules! names {
 const STRATEGIES: [&str; Strategy::ALL.len()] = names!(Strategy::ALL, id);
 const SHARD_KEYS: [&str; ShardKey::ALL.len()] = names!(ShardKey::ALL, name);
 const READS: [&str; MigrationReads::ALL.len()] = names!(MigrationReads::ALL, name);
-
-const fn int(min: i64, max: i64) -> ParamKind {
-    ParamKind::Int { min, max }
-}
-
-const fn float(min: f64, max: f64) -> ParamKind {
-    ParamKind::Float { min, max }
-}
 
 impl Scenario for Params {
     #[rustfmt::skip]
