@@ -1,11 +1,14 @@
-//! Reads `mindmap/architectures.md` at build time and writes it out as Rust
-//! that builds the parsed map, for the home page.
+//! Writes out, as Rust, two things the home page needs and should not
+//! compute in the browser:
 //!
-//! The markdown and YAML parsers are a third of the playground's wasm; the
-//! home page needs only their result for one fixed file, so the playground
-//! is built without them (the map editor, a page of its own, has them). A
-//! map that does not parse, or parses with warnings, fails the build here,
-//! naming the line.
+//! - `site_map.rs`: `mindmap/architectures.md`, parsed. The markdown and
+//!   YAML parsers are a third of a wasm bundle; the home page needs only
+//!   their result for one fixed file, so its bundle is built without them
+//!   (the map editor, a page of its own, has them). A map that does not
+//!   parse, or parses with warnings, fails the build here, naming the line.
+//! - `catalog.rs`: what the home page says of every registered pattern and
+//!   preset (ids, titles, leaves, what to look for) as static data, so that
+//!   its bundle carries the catalog's words but not one model.
 
 use archsim_mindmap::{Inline, Mindmap, NodeKind};
 use std::fmt::Write;
@@ -21,9 +24,38 @@ fn main() {
     if let Some(w) = map.warnings.first() {
         panic!("{}:{}: {}", source.display(), w.line, w.message);
     }
-    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("site_map.rs");
-    std::fs::write(&out, rust(&map))
-        .unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    write(&Path::new(&out_dir).join("site_map.rs"), &rust(&map));
+    write(&Path::new(&out_dir).join("catalog.rs"), &catalog());
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+}
+
+/// An expression for every registered pattern's [`PatternInfo`], in the
+/// registry's order (`web/src/catalog.rs` defines the types).
+fn catalog() -> String {
+    let mut s = String::from("&[\n");
+    for pattern in archsim_patterns::all() {
+        let _ = writeln!(
+            s,
+            "    PatternInfo {{ id: {:?}, title: {:?}, branch: {:?}, presets: &[",
+            pattern.id(),
+            pattern.title(),
+            pattern.mindmap_branch()
+        );
+        for p in pattern.presets() {
+            let _ = writeln!(
+                s,
+                "        PresetInfo {{ id: {:?}, title: {:?}, leaf: {:?}, what_to_look_for: {:?} }},",
+                p.id, p.title, p.mindmap_leaf, p.what_to_look_for
+            );
+        }
+        s.push_str("    ] },\n");
+    }
+    s.push_str("]\n");
+    s
 }
 
 /// An expression that builds `map`.

@@ -8,12 +8,12 @@ const SEEDS: [u64; 3] = [1, 2, 3];
 
 /// The metrics of each variant of `preset`, for each seed.
 fn compare(preset: &str) -> Vec<Vec<Value>> {
-    let preset = catalog::find(preset).expect("preset exists");
+    let (pattern, preset) = catalog::find(preset).expect("preset exists");
     let variants = preset.compare.expect("preset compares variants");
     SEEDS
         .iter()
         .map(|&seed| {
-            let mut exp = Experiment::from_preset(preset);
+            let mut exp = Experiment::from_preset(pattern, preset);
             exp.set_seed(seed);
             exp.compare(variants.key, variants.values, &mut |_| {})
                 .expect("valid preset")

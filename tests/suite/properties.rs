@@ -3,7 +3,7 @@
 
 use archsim_core::SimTime;
 use archsim_patterns::load_balancing::{self as lb, Algorithm, Params, Report};
-use archsim_patterns::{Experiment, ParamError, ParamKind, Pattern, Scenario, Settings};
+use archsim_patterns::{Experiment, ParamError, ParamKind, Scenario, Settings};
 use proptest::prelude::*;
 
 /// Random valid load-balancing parameters, small enough to run quickly.
@@ -197,7 +197,7 @@ fn invalid_values(kind: ParamKind) -> Vec<String> {
 
 #[test]
 fn every_invalid_value_gets_an_error_naming_key_value_and_range() {
-    for pattern in Pattern::ALL {
+    for pattern in archsim_patterns::all() {
         for spec in pattern.specs() {
             for bad in invalid_values(spec.kind) {
                 let mut settings = pattern.defaults();
@@ -267,7 +267,7 @@ fn hand_built_invalid_params_are_refused_not_run() {
 
 #[test]
 fn every_choice_of_every_parameter_builds() {
-    for pattern in Pattern::ALL {
+    for pattern in archsim_patterns::all() {
         for spec in pattern.specs() {
             if let ParamKind::Choice(names) = spec.kind {
                 for name in names {

@@ -1,23 +1,30 @@
-//! # archsim-web: the playground
+//! # archsim-web: the site's pages, one small load each
 //!
-//! A Yew single-page app. Every experiment of the preset catalog runs live
-//! here: the same `archsim-patterns` models the CLI runs, stepped once per
-//! animation frame by as much simulated time as the chosen speed allows, and
-//! drawn as an animated diagram with live charts.
+//! A Yew library with one entry point per load of the site, each a binary
+//! of a few lines (`src/main.rs`, `src/bin/`) that Trunk builds into a page
+//! of its own:
 //!
-//! Routes use the URL fragment (`#/sim/lb-overload?backends=2`), so the site
-//! works from any static host and any sub-path, and a link reproduces exactly
-//! what its sender saw. The home page is the mind-map of the patterns, each
-//! leaf a door to its experiment.
+//! - the home page ([`start_home`]): the mind-map of the patterns, each
+//!   leaf a door to its experiment. It carries the catalog's words, written
+//!   out at build time, and no model;
+//! - one page per pattern ([`start_patterns`], `load-balancing/` and so
+//!   on): the pattern's model, its diagram and the generic experiment page
+//!   (run, controls, charts, compare, embed, faults). Its entry point names
+//!   its pattern ([`PatternUi`]), so its bundle carries that model only;
+//! - the speed page ([`start_speed`], `speed/`), which times every model;
+//! - the map editor ([`start_editor`], `map/`), which has the markdown
+//!   parser the others leave out.
 //!
-//! The same crate builds a second, smaller app: the map editor
-//! (`map/index.html`, [`start_editor`]), where people draw their own maps.
-//! It is a page of its own so that the markdown parser it needs stays out of
-//! the playground's first load.
+//! Routes use the URL fragment (`#/sim/lb-overload?backends=2`), so the
+//! site works from any static host and any sub-path, and a link reproduces
+//! exactly what its sender saw. A link made before the split
+//! (`index.html#/sim/lb-overload`) is forwarded by the home page to the
+//! pattern's page.
 
 mod address_bar;
 mod app;
-mod components;
+mod catalog;
+pub mod components;
 mod hooks;
 mod live;
 mod pages;
@@ -26,14 +33,50 @@ mod route;
 mod share_map;
 mod site;
 
-/// Start the playground in the page's `<body>`.
-pub fn start() {
+use app::{App, EditorApp, Pages, Registered};
+use archsim_patterns::{Pattern, View};
+use components::diagram::Frame;
+use site::Site;
+use std::rc::Rc;
+use yew::Html;
+
+/// A pattern as its page shows it: the descriptor and the diagram that
+/// draws its [`View`]. A pattern's entry point registers its own.
+pub struct PatternUi {
+    /// The pattern.
+    pub pattern: &'static Pattern,
+    /// Its picture of one run at one moment.
+    pub diagram: fn(&View, Frame) -> Html,
+}
+
+fn start(site: Site, registered: Vec<&'static PatternUi>, pages: Pages) {
     panic::install_hook();
-    yew::Renderer::<app::App>::new().render();
+    yew::Renderer::<App>::with_props(app::AppProps {
+        site,
+        registered: Registered(Rc::new(registered)),
+        pages,
+    })
+    .render();
+}
+
+/// Start the home page in the page's `<body>`.
+pub fn start_home() {
+    start(Site::Home, Vec::new(), Pages(app::home_pages));
+}
+
+/// Start a pattern's page, running the experiments of `patterns` (its
+/// entry point's own; the browser tests register every pattern).
+pub fn start_patterns(patterns: Vec<&'static PatternUi>) {
+    start(Site::Pattern, patterns, Pages(app::pattern_pages));
+}
+
+/// Start the speed page, which times every model.
+pub fn start_speed() {
+    start(Site::Speed, Vec::new(), Pages(app::speed_pages));
 }
 
 /// Start the map editor (`map/index.html`) in the page's `<body>`.
 pub fn start_editor() {
     panic::install_hook();
-    yew::Renderer::<pages::map_editor::MapEditor>::new().render();
+    yew::Renderer::<EditorApp>::new().render();
 }

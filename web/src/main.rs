@@ -1,5 +1,6 @@
-//! Entry point of the wasm binary that Trunk builds.
+//! Entry point of the home page (`index.html`): the mind-map, with the
+//! catalog's words and no model.
 
 fn main() {
-    archsim_web::start();
+    archsim_web::start_home();
 }

@@ -29,8 +29,9 @@ pub(crate) fn expand(
         let source = &text[found.span.clone()];
         let expanded = found.directive.and_then(|d| match d {
             Directive::Sim { preset } => preset::find(&preset)
-                .map(|p| {
-                    let html = embed::experiment(p, playground, first_experiment);
+                .map(|(pattern, p)| {
+                    let page = embed::pattern_page(playground, pattern.id());
+                    let html = embed::experiment(p, &page, first_experiment);
                     first_experiment = false;
                     html
                 })

@@ -1,8 +1,9 @@
 //! `{{#sim …}}`: a live experiment in the page.
 //!
-//! The playground's embed route (`index.html#/embed/PRESET`) in an
-//! `<iframe>`, with a caption: the preset's title, what to look for, and a
-//! link that opens the full playground. The block's anchor is the preset's
+//! The embed route of the preset's pattern page
+//! (`load-balancing/index.html#/embed/PRESET`, a folder beside the site's
+//! home page) in an `<iframe>`, with a caption: the preset's title, what to
+//! look for, and a link that opens the full playground. The block's anchor is the preset's
 //! id (`chapter.html#PRESET`): the home page's mind-map links each leaf to
 //! the section of the book that embeds its experiment. The widget reports its height with
 //! `postMessage({type: "archsim:height", height})`; a small script, written
@@ -38,8 +39,17 @@ const RESIZE_SCRIPT: &str = r#"<script>
 })();
 </script>"#;
 
+/// The page of pattern `id`, given the site's home page (`../index.html`,
+/// relative to a chapter): `../load-balancing/index.html`.
+pub(crate) fn pattern_page(home: &str, id: &str) -> String {
+    match home.rsplit_once('/') {
+        Some((dir, _)) => format!("{dir}/{id}/index.html"),
+        None => format!("{id}/index.html"),
+    }
+}
+
 /// The HTML that replaces `{{#sim}}`: a block, with blank lines around it.
-/// `playground` is the playground's `index.html`, relative to the page;
+/// `playground` is the preset's pattern page, relative to the chapter;
 /// `with_script` is true for the first experiment of a page.
 pub(crate) fn experiment(preset: &Preset, playground: &str, with_script: bool) -> String {
     let id = preset.id;
@@ -69,17 +79,17 @@ mod tests {
 
     #[test]
     fn an_experiment_is_an_iframe_on_the_embed_route_with_a_caption() {
-        let preset = catalog::find("lb-overload").unwrap();
-        let html = experiment(preset, "../index.html", false);
+        let (_, preset) = catalog::find("lb-overload").unwrap();
+        let html = experiment(preset, "../load-balancing/index.html", false);
         // The anchor the mind-map links to: book/load-balancing.html#lb-overload.
         assert!(html.starts_with("\n<figure class=\"archsim-experiment\" id=\"lb-overload\">\n"));
         assert!(html.contains(
-            "<iframe class=\"archsim-embed\" src=\"../index.html#/embed/lb-overload\" \
+            "<iframe class=\"archsim-embed\" src=\"../load-balancing/index.html#/embed/lb-overload\" \
              title=\"Live experiment: One server versus a balanced fleet\" loading=\"lazy\""
         ));
-        assert!(
-            html.contains("<a href=\"../index.html#/sim/lb-overload\">Open in the playground</a>")
-        );
+        assert!(html.contains(
+            "<a href=\"../load-balancing/index.html#/sim/lb-overload\">Open in the playground</a>"
+        ));
         assert!(html.contains(
             "<strong>One server versus a balanced fleet.</strong> Three hundred requests"
         ));
@@ -91,8 +101,21 @@ mod tests {
     }
 
     #[test]
+    fn a_pattern_page_is_a_folder_beside_the_home_page() {
+        assert_eq!(
+            pattern_page("../index.html", "caching"),
+            "../caching/index.html"
+        );
+        assert_eq!(
+            pattern_page("../../app/index.html", "sharding"),
+            "../../app/sharding/index.html"
+        );
+        assert_eq!(pattern_page("index.html", "caching"), "caching/index.html");
+    }
+
+    #[test]
     fn the_first_experiment_of_a_page_brings_the_resize_script() {
-        let preset = catalog::find("lb-distribute").unwrap();
+        let (_, preset) = catalog::find("lb-distribute").unwrap();
         let html = experiment(preset, "../../index.html", true);
         let script = html.find("<script>").unwrap();
         assert!(script < html.find("<figure").unwrap());

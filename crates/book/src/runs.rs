@@ -43,7 +43,8 @@ impl Runs {
 }
 
 fn run(preset: &str, settings: &[(String, String)]) -> Result<Value, String> {
-    let mut experiment = Experiment::from_preset(preset::find(preset)?);
+    let (pattern, preset) = preset::find(preset)?;
+    let mut experiment = Experiment::from_preset(pattern, preset);
     for (key, value) in settings {
         if key == "seed" {
             let seed = value.parse().map_err(|_| {

@@ -52,7 +52,7 @@ fn the_book_comes_back_with_directives_expanded() {
     let chapter = &book["items"][0]["Chapter"];
     let content = chapter["content"].as_str().expect("content is text");
     assert!(
-        content.contains("src=\"../../index.html#/embed/lb-overload\""),
+        content.contains("src=\"../../load-balancing/index.html#/embed/lb-overload\""),
         "{content}"
     );
     assert!(content.contains(">12,074</span> rejected."), "{content}");

@@ -18,7 +18,7 @@ mod mindmap;
 mod output;
 mod progress;
 
-use archsim_patterns::{Experiment, catalog};
+use archsim_patterns::Experiment;
 use args::{Cli, Command, RunArgs};
 use clap::Parser;
 use std::process::ExitCode;
@@ -47,7 +47,7 @@ fn main() -> ExitCode {
 fn execute(command: Command) -> Result<(), Failure> {
     let mut out = String::new();
     match command {
-        Command::List => output::presets(&mut out, catalog::all()),
+        Command::List => output::presets(&mut out, archsim_patterns::all()),
         Command::Params { name } => output::params(&mut out, &resolve(&name)?),
         Command::Run(args) => {
             let exp = configure(&args)?;

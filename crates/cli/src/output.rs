@@ -2,30 +2,29 @@
 //! programs.
 
 use crate::args::Format;
-use archsim_patterns::{Experiment, ParamKind, Preset};
+use archsim_patterns::{Experiment, ParamKind, Pattern};
 use serde_json::Value;
 use std::fmt::Write;
 
-/// `archsim list`.
-pub(crate) fn presets<'a>(out: &mut String, presets: impl Iterator<Item = &'a Preset>) {
-    let rows: Vec<Vec<String>> = presets
-        .map(|p| {
+/// `archsim list`: every pattern's presets.
+pub(crate) fn presets(out: &mut String, patterns: &[&Pattern]) {
+    let rows: Vec<Vec<String>> = patterns
+        .iter()
+        .flat_map(|pattern| pattern.presets().iter().map(move |p| (pattern, p)))
+        .map(|(pattern, p)| {
             let compare = p
                 .compare
                 .map_or(String::new(), |v| format!("{} × {}", v.key, v.values.len()));
             vec![
                 p.id.to_owned(),
-                p.pattern.id().to_owned(),
+                pattern.id().to_owned(),
                 p.title.to_owned(),
                 compare,
             ]
         })
         .collect();
     table(out, &["preset", "pattern", "title", "compares"], &rows);
-    let patterns: Vec<&str> = archsim_patterns::Pattern::ALL
-        .iter()
-        .map(|p| p.id())
-        .collect();
+    let patterns: Vec<&str> = patterns.iter().map(|p| p.id()).collect();
     let _ = writeln!(out, "\npatterns: {}", patterns.join(", "));
 }
 

@@ -12,13 +12,13 @@
 use crate::rng::Rng;
 use crate::time::SimTime;
 use crate::ziggurat::standard_exponential;
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The shape of a random duration, by name. Pair it with a mean (and a `cv`
 /// for the shapes that take one) to get a [`Distribution`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Shape {
     /// Memoryless: cv = 1. The textbook M in M/M/1.
     Exponential,
@@ -27,7 +27,7 @@ pub enum Shape {
     /// Uniform on `[0, 2 × mean]`: cv = 1/√3.
     Uniform,
     /// Log-normal with the given cv: many small values, a long right tail.
-    #[serde(rename = "lognormal")]
+    #[cfg_attr(feature = "serde", serde(rename = "lognormal"))]
     LogNormal,
     /// Pareto (power law) with the given cv: the heaviest tail here.
     Pareto,

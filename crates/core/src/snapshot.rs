@@ -2,11 +2,11 @@
 //! messages are on the wire, so the UI can draw any pattern the same way.
 
 use crate::time::SimTime;
-use serde::{Deserialize, Serialize};
 
 /// The true condition of a node (as opposed to what its peers believe).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Condition {
     /// Working at its normal speed.
     Up,
@@ -17,7 +17,8 @@ pub enum Condition {
 }
 
 /// A message travelling from one node to another.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct InFlight<N> {
     /// Sender.
     pub from: N,

@@ -5,7 +5,6 @@
 //! the top of the file (front matter included), so a message can point at
 //! `FILE:LINE`.
 
-use serde::Serialize;
 use std::fmt;
 
 /// Why a document could not be read as a map, and where.
@@ -19,7 +18,8 @@ use std::fmt;
 ///     "line 3: markmap.colorFreezeLevel must be a whole number (0 or more), not 'two'"
 /// );
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Error {
     /// 1-based line of the source the error is about.
     pub line: usize,
@@ -28,8 +28,9 @@ pub struct Error {
 }
 
 /// The kinds of [`Error`].
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The document holds no heading, no list item and no title.
@@ -103,7 +104,8 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// Something in the document that was ignored, and where.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Warning {
     /// 1-based line of the source.
     pub line: usize,

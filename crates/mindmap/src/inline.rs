@@ -3,7 +3,6 @@
 //! and flattened to plain text for search, ARIA labels and preset matching.
 
 use pulldown_cmark::{Event, Tag, TagEnd};
-use serde::Serialize;
 
 /// One piece of a label.
 ///
@@ -16,8 +15,9 @@ use serde::Serialize;
 /// assert!(matches!(&label[3], Inline::Link { href, .. } if href == "https://example.org"));
 /// assert_eq!(map.plain_text(0), "A bold link and code");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Inline {
     /// Plain text (adjacent pieces are merged).
     Text(String),

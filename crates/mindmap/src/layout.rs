@@ -20,10 +20,10 @@
 
 use crate::map::{Mindmap, Node};
 use crate::options::Options;
-use serde::Serialize;
 
 /// A node's size in pixels, padding included: `w` across, `h` down.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Size {
     /// Width.
     pub w: f64,
@@ -32,7 +32,8 @@ pub struct Size {
 }
 
 /// A box in pixels: `(x, y)` its top-left corner, y growing downwards.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Rect {
     /// Left edge.
     pub x: f64,
@@ -83,7 +84,8 @@ impl Rect {
 }
 
 /// Where every shown node goes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Layout {
     /// One entry per node of the map: its box, or `None` for a node hidden
     /// under a folded ancestor.

@@ -105,7 +105,7 @@ pub use inline::Inline;
 pub use layout::{
     GLYPH_WIDTH, LINE_HEIGHT, Layout, Rect, Size, estimate_size, estimate_sizes, layout,
 };
-pub use map::{Mindmap, Node, NodeKind};
+pub use map::{Mindmap, Node, NodeKind, collapse_whitespace};
 pub use options::Options;
 
 /// Read markmap-style markdown into a [`Mindmap`].

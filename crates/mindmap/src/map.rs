@@ -8,7 +8,6 @@
 use crate::error::Warning;
 use crate::inline::{self, Inline};
 use crate::options::Options;
-use serde::Serialize;
 use std::ops::Range;
 
 /// A mind-map read from markmap-style markdown.
@@ -29,7 +28,8 @@ use std::ops::Range;
 /// let leaves: Vec<String> = map.leaves().map(|i| map.plain_text(i)).collect();
 /// assert_eq!(leaves, ["Tabby", "Siamese", "Dogs"]);
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Mindmap {
     /// The front matter's `title:`, as plain text.
     pub title: Option<String>,
@@ -43,7 +43,8 @@ pub struct Mindmap {
 }
 
 /// One node of a [`Mindmap`].
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Node {
     /// Position in [`Mindmap::nodes`].
     pub index: usize,
@@ -67,8 +68,9 @@ pub struct Node {
 }
 
 /// What a node is written as.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "type", rename_all = "snake_case"))]
 pub enum NodeKind {
     /// A root made for the map: from the front matter's `title:`, or empty
     /// when the document has several top-level nodes and no title.
@@ -142,6 +144,12 @@ impl Mindmap {
     /// If `i` is not a node's index.
     pub fn ancestors(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
         std::iter::successors(self.nodes[i].parent, |&p| self.nodes[p].parent)
+    }
+
+    /// The top-level branch node `i` is under: its ancestor just below the
+    /// root (depth 2). `None` for the root and for the branches themselves.
+    pub fn branch_of(&self, i: usize) -> Option<usize> {
+        self.ancestors(i).find(|&a| self.nodes[a].depth == 2)
     }
 
     /// Node `i` and its descendants: the contiguous run of the arena it
@@ -228,5 +236,12 @@ impl Mindmap {
 
 /// Whitespace runs as single spaces, outer whitespace trimmed.
 fn normalise(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `text` with each run of whitespace as one space and its ends trimmed: how
+/// a label is compared with a catalog's words, so that a label wrapped over
+/// lines in the markdown still matches.
+pub fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -12,7 +12,6 @@
 
 use crate::error::{Error, ErrorKind, Warning};
 use crate::yaml::{self, Kind, Value};
-use serde::Serialize;
 
 /// How a map is coloured, folded, spaced and shown.
 ///
@@ -28,8 +27,9 @@ use serde::Serialize;
 /// assert_eq!(map.options.spacing_horizontal, Options::default().spacing_horizontal);
 /// assert_eq!(Options::default().spacing_horizontal, 80.0);
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct Options {
     /// Colours to cycle through, as CSS colours. Empty (the default) means
     /// d3's `schemeCategory10`, markmap's own palette; one colour paints

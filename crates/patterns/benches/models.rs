@@ -12,7 +12,7 @@
 //! A request is what the pattern's report counts as arrived; an event is
 //! one `Model::handle` call.
 
-use archsim_patterns::{Experiment, Pattern};
+use archsim_patterns::Experiment;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -23,7 +23,7 @@ const REPEATS: usize = 5;
 // on SimTime only (the ban in clippy.toml is for models, not for timing them).
 #[allow(clippy::disallowed_methods)]
 fn main() {
-    for pattern in Pattern::ALL {
+    for pattern in archsim_patterns::all() {
         let experiment = Experiment::resolve(pattern.id()).expect("every pattern resolves");
         let mut best = Duration::MAX;
         let (mut requests, mut events) = (0, 0);

@@ -3,10 +3,13 @@
 //!
 //! A preset is the unit everything else points at: a mind-map leaf opens it,
 //! the book embeds it, a URL or `archsim run <preset>` reproduces it. Each is
-//! a pattern, parameter values on top of the pattern's defaults, a seed, and
+//! parameter values on top of its pattern's defaults, a seed, and
 //! optionally a set of variants to compare on the same seed and arrivals.
+//! Presets are plain data, listed by their pattern's descriptor
+//! ([`crate::Pattern::presets`]): what lists every preset lists every
+//! pattern, so only native code ([`all`]) does.
 
-use crate::experiment::Pattern;
+use crate::pattern::Pattern;
 
 /// Values of one parameter to run side by side.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,8 +25,6 @@ pub struct Variants {
 pub struct Preset {
     /// Stable id, used in URLs, the book and the CLI.
     pub id: &'static str,
-    /// The pattern it runs.
-    pub pattern: Pattern,
     /// A short title.
     pub title: &'static str,
     /// The sentence shown beside the diagram: what the run demonstrates.
@@ -40,17 +41,23 @@ pub struct Preset {
 
 /// Every preset, pattern by pattern.
 pub fn all() -> impl Iterator<Item = &'static Preset> {
-    Pattern::ALL.into_iter().flat_map(Pattern::presets)
+    crate::all().iter().flat_map(|p| p.presets())
 }
 
-/// The preset called `id`.
-pub fn find(id: &str) -> Option<&'static Preset> {
-    all().find(|p| p.id == id)
+/// The preset called `id`, with its pattern.
+pub fn find(id: &str) -> Option<(&'static Pattern, &'static Preset)> {
+    crate::all()
+        .iter()
+        .find_map(|&pattern| Some((pattern, pattern.preset(id)?)))
 }
 
-/// The presets of one pattern.
-pub fn of(pattern: Pattern) -> impl Iterator<Item = &'static Preset> {
-    pattern.presets().iter()
+/// The pattern whose presets include `preset`.
+pub fn pattern_of(preset: &Preset) -> &'static Pattern {
+    crate::all()
+        .iter()
+        .copied()
+        .find(|p| p.presets().iter().any(|q| q.id == preset.id))
+        .expect("every preset is listed by its pattern")
 }
 #[cfg(test)]
 mod tests {
@@ -78,7 +85,7 @@ mod tests {
     #[test]
     fn every_preset_and_variant_is_valid() {
         for p in all() {
-            let exp = Experiment::from_preset(p);
+            let exp = Experiment::from_preset(pattern_of(p), p);
             exp.validate().unwrap_or_else(|e| panic!("{}: {e}", p.id));
             if let Some(v) = p.compare {
                 for value in v.values {

@@ -6,9 +6,16 @@
 //! [`catalog`] names presets — one per claim of the mind-map — which the
 //! CLI, the playground's URLs and the book all point at.
 //!
+//! Patterns are registered, not matched: each module exports one
+//! [`Pattern`] descriptor, and [`all`] lists them. Native code (the CLI,
+//! the book, the tests) uses the list; a page of the web site names only
+//! its own pattern, so its bundle carries only that model.
+//!
 //! [`Experiment`] is the type-erased face of all of that: pick a pattern or a
-//! preset, set parameters from text, run, get a JSON report. It is what the
-//! CLI and the tests drive.
+//! preset, set parameters from text, run, get a JSON report (with the
+//! `json` feature, which the CLI, the book and the tests turn on; the
+//! site's bundles carry no serialisation code). It is what the CLI and the
+//! tests drive.
 //!
 //! ```
 //! use archsim_patterns::Experiment;
@@ -17,9 +24,11 @@
 //! exp.set("backends", "3").unwrap();
 //! exp.set("duration", "5").unwrap();
 //! exp.set("warmup", "1").unwrap();
+//! # #[cfg(feature = "json")] {
 //! let report = exp.run(&mut |_| {}).unwrap();
 //! assert_eq!(report["pattern"], "load-balancing");
 //! assert!(report["metrics"]["completed"].as_u64().unwrap() > 0);
+//! # }
 //!
 //! // Mistakes name the key, the value and what is allowed.
 //! let err = exp.set("backends", "0").unwrap_err();
@@ -35,14 +44,28 @@ pub mod keyspace;
 mod live;
 pub mod load_balancing;
 mod params;
+mod pattern;
 mod report;
 pub mod sharding;
 mod share;
 
 pub use catalog::{Preset, Variants};
 pub use dashboard::{Dashboard, Panel, Stat, Trace};
-pub use experiment::{Experiment, FaultTarget, Headline, Pattern, ResolveError};
+pub use experiment::{Experiment, ResolveError};
 pub use live::{LiveRun, View};
-pub use params::{ParamError, ParamKind, ParamSpec, Scenario, Settings};
+pub use params::{Field, Named, ParamError, ParamKind, ParamSpec, Scenario, Settings, Value};
+pub use pattern::{About, FaultTarget, Headline, Pattern};
 pub use report::{LatencySummary, chart_bucket};
 pub use share::Shared;
+
+/// Every pattern with a model, in the order of the mind-map's branches.
+/// A pattern is added here and nowhere else outside its module; the
+/// catalog's test fails for a branch of the mind-map that has none.
+pub fn all() -> &'static [&'static Pattern] {
+    static ALL: [&Pattern; 3] = [
+        &sharding::PATTERN,
+        &caching::PATTERN,
+        &load_balancing::PATTERN,
+    ];
+    &ALL
+}

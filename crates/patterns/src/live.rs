@@ -9,26 +9,35 @@
 //!
 //! [`Experiment::run`]: crate::Experiment::run
 
-use crate::caching;
 use crate::dashboard::Dashboard;
-use crate::load_balancing;
 use crate::params::{ParamError, Scenario};
 use crate::report::chart_bucket;
-use crate::sharding;
 use archsim_core::{Model, SimConfig, SimTime, Simulation};
-use serde::Serialize;
-use serde_json::Value;
+use std::any::Any;
 
-/// What a pattern's diagram draws at one moment.
-#[derive(Clone, Debug, PartialEq)]
-pub enum View {
-    /// Clients, balancer and backends.
-    LoadBalancing(load_balancing::Snapshot),
-    /// Clients, cache nodes and the database.
-    Caching(caching::Snapshot),
-    /// Router and shards.
-    Sharding(sharding::Snapshot),
+/// What a pattern's diagram draws at one moment: the pattern's own snapshot
+/// type, which only that pattern's diagram knows how to read.
+pub struct View(Box<dyn Any>);
+
+impl View {
+    /// The snapshot, if it is a `T`.
+    pub fn get<T: 'static>(&self) -> Option<&T> {
+        self.0.downcast_ref()
+    }
 }
+
+/// What a report must be: serialisable where JSON is asked for (the
+/// `json` feature), anything otherwise, so that builds without JSON carry
+/// no serialisation code.
+#[cfg(feature = "json")]
+pub(crate) trait Reportable: serde::Serialize {}
+#[cfg(feature = "json")]
+impl<T: serde::Serialize> Reportable for T {}
+/// What a report must be (see the `json` build).
+#[cfg(not(feature = "json"))]
+pub(crate) trait Reportable {}
+#[cfg(not(feature = "json"))]
+impl<T> Reportable for T {}
 
 /// A pattern's model, as the type-erased run sees it.
 pub(crate) trait Runnable: 'static {
@@ -37,7 +46,9 @@ pub(crate) trait Runnable: 'static {
     /// Its model.
     type Model: Model + 'static;
     /// What a run measured.
-    type Report: Serialize;
+    type Report: Reportable;
+    /// What its diagram draws.
+    type Snapshot: 'static;
     /// The simulation of checked `params`, started and ready to step.
     fn simulation(params: &Self::Params, seed: u64) -> Result<Simulation<Self::Model>, ParamError>;
     /// How long a run lasts, seconds.
@@ -47,7 +58,7 @@ pub(crate) trait Runnable: 'static {
     /// What the page shows of a report besides the diagram.
     fn dashboard(report: &Self::Report) -> Dashboard;
     /// What the diagram draws now.
-    fn view(sim: &Simulation<Self::Model>) -> View;
+    fn view(sim: &Simulation<Self::Model>) -> Self::Snapshot;
     /// Requests the run has simulated so far (arrivals).
     fn requests(report: &Self::Report) -> u64;
 }
@@ -65,14 +76,14 @@ pub(crate) fn run_to_end<R: Runnable>(
     Ok(R::report(&sim))
 }
 
-/// [`run_to_end`], as JSON. Generic rather than a method of [`LiveRun`], so
-/// that a build which never asks for JSON (the playground) carries no
-/// serialisation code.
+/// [`run_to_end`], as JSON. Generic rather than a method of [`LiveRun`], and
+/// only in the `json` build, so that the site carries no serialisation code.
+#[cfg(feature = "json")]
 pub(crate) fn run_to_json<R: Runnable>(
     params: &R::Params,
     seed: u64,
     progress: &mut dyn FnMut(f64),
-) -> Result<Value, ParamError> {
+) -> Result<serde_json::Value, ParamError> {
     let report = run_to_end::<R>(params, seed, progress)?;
     Ok(serde_json::to_value(report).expect("reports serialize to JSON"))
 }
@@ -118,7 +129,7 @@ impl<R: Runnable> Running for Run<R> {
         self.0.events_handled()
     }
     fn view(&self) -> View {
-        R::view(&self.0)
+        View(Box::new(R::view(&self.0)))
     }
     fn dashboard(&self) -> Dashboard {
         R::dashboard(&R::report(&self.0))

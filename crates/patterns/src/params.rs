@@ -6,9 +6,6 @@
 //! through [`Settings::set`], so a bad value gets the same message everywhere:
 //! the key, the value given and what is allowed.
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
 use std::fmt;
 
 /// What values a parameter takes.
@@ -143,15 +140,210 @@ impl fmt::Display for ParamError {
 
 impl std::error::Error for ParamError {}
 
+/// One parameter's value, of the kind its spec names: what [`Settings`]
+/// holds, and what a scenario struct's fields are read from and written to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// A whole number.
+    Int(i64),
+    /// A finite number.
+    Float(f64),
+    /// One of a spec's names.
+    Choice(&'static str),
+    /// A switch.
+    Bool(bool),
+    /// Text in a pattern's own syntax.
+    Text(String),
+}
+
+impl fmt::Display for Value {
+    /// The value as a person would type it (and as links carry it): `20`,
+    /// not `20.0`; `1e-7`, not `0.0000001`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Int(n) => write!(f, "{n}"),
+            Value::Float(x) => write_float(f, *x),
+            Value::Choice(name) => f.write_str(name),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Text(text) => f.write_str(text),
+        }
+    }
+}
+
+/// A float as shared links have always written it: whole numbers below
+/// 10^15 without a fraction, others in the shortest form that reads back
+/// exactly, with an exponent when that is shorter — the layout of the
+/// `ryu` crate (which serde_json used when settings were JSON), so links
+/// made before keep their text. Rust's `{}` and `{:e}` give the same
+/// shortest digits; only where the exponent starts differs.
+fn write_float(f: &mut fmt::Formatter<'_>, x: f64) -> fmt::Result {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        return write!(f, "{x:.0}");
+    }
+    let scientific = format!("{x:e}");
+    let exponent: i32 = scientific
+        .rsplit_once('e')
+        .and_then(|(_, e)| e.parse().ok())
+        .unwrap_or(0);
+    // ryu writes plain decimals while the point falls within 16 digits to
+    // the left or 5 zeros to the right of the first digit.
+    if (-5..16).contains(&exponent) {
+        if x.fract() == 0.0 {
+            write!(f, "{x:.1}")
+        } else {
+            write!(f, "{x}")
+        }
+    } else {
+        f.write_str(&scientific)
+    }
+}
+
+/// A field of a scenario struct, as its spec table sees it.
+pub trait Field {
+    /// The field's value.
+    fn value(&self) -> Value;
+    /// Set the field from a value of its spec's kind; false if the value is
+    /// of another kind (a spec that disagrees with its struct).
+    fn assign(&mut self, value: &Value) -> bool;
+}
+
+macro_rules! whole_field {
+    ($($t:ty),*) => {$(
+        impl Field for $t {
+            fn value(&self) -> Value {
+                Value::Int(i64::from(*self))
+            }
+            fn assign(&mut self, value: &Value) -> bool {
+                match value {
+                    Value::Int(n) => <$t>::try_from(*n).map(|n| *self = n).is_ok(),
+                    _ => false,
+                }
+            }
+        }
+    )*};
+}
+whole_field!(u32, i64);
+
+impl Field for f64 {
+    fn value(&self) -> Value {
+        Value::Float(*self)
+    }
+    fn assign(&mut self, value: &Value) -> bool {
+        match value {
+            Value::Float(x) => {
+                *self = *x;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Field for bool {
+    fn value(&self) -> Value {
+        Value::Bool(*self)
+    }
+    fn assign(&mut self, value: &Value) -> bool {
+        match value {
+            Value::Bool(b) => {
+                *self = *b;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Field for String {
+    fn value(&self) -> Value {
+        Value::Text(self.clone())
+    }
+    fn assign(&mut self, value: &Value) -> bool {
+        match value {
+            Value::Text(text) => {
+                text.clone_into(self);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// An enum parameter: a fixed set of named values.
+pub trait Named: Copy + 'static {
+    /// Every value, in the order menus show them.
+    const ALL: &'static [Self];
+    /// The name in parameters.
+    fn name(self) -> &'static str;
+}
+
+impl<T: Named> Field for T {
+    fn value(&self) -> Value {
+        Value::Choice(self.name())
+    }
+    fn assign(&mut self, value: &Value) -> bool {
+        let Value::Choice(name) = value else {
+            return false;
+        };
+        T::ALL
+            .iter()
+            .find(|v| v.name() == *name)
+            .map(|v| *self = *v)
+            .is_some()
+    }
+}
+
+/// `impl Named` for enums that already have an `ALL` array and a `const fn`
+/// naming each value.
+macro_rules! named {
+    ($($t:ty => $name:ident),* $(,)?) => {$(
+        impl $crate::params::Named for $t {
+            const ALL: &'static [Self] = &<$t>::ALL;
+            fn name(self) -> &'static str {
+                <$t>::$name(self)
+            }
+        }
+    )*};
+}
+pub(crate) use named;
+
+/// The names of a list of enum values, as a constant array, so that a
+/// parameter table's choices can never disagree with the enum:
+/// `names!(Algorithm::ALL, name)`.
+macro_rules! names {
+    ($all:expr, $name:ident) => {{
+        let mut names = [""; $all.len()];
+        let mut i = 0;
+        while i < names.len() {
+            names[i] = $all[i].$name();
+            i += 1;
+        }
+        names
+    }};
+}
+pub(crate) use names;
+
+/// The body of [`Scenario::fields`]: each field, named by its key.
+macro_rules! fields {
+    ($params:ident, $visit:ident: $($field:ident),* $(,)?) => {
+        $( $visit(stringify!($field), &mut $params.$field); )*
+    };
+}
+pub(crate) use fields;
+
 /// The parameters of one pattern's experiment: a typed struct with defaults,
 /// described by a spec table, and cross-checked beyond single ranges.
-pub trait Scenario: Clone + Default + Serialize + DeserializeOwned {
+pub trait Scenario: Clone + Default + 'static {
     /// The table of public parameters, in the order controls show them.
     const SPECS: &'static [ParamSpec];
 
     /// Checks that involve more than one parameter (ranges are checked
     /// from [`Scenario::SPECS`] before this is called).
     fn check(&self) -> Result<(), ParamError>;
+
+    /// Show `visit` every field, by the key its spec has, in the struct's
+    /// order (which is the order of the JSON reports' `params`).
+    fn fields(&mut self, visit: &mut dyn FnMut(&'static str, &mut dyn Field));
 }
 
 /// A set of parameter values for a scenario, built up from defaults one
@@ -159,7 +351,8 @@ pub trait Scenario: Clone + Default + Serialize + DeserializeOwned {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
     specs: &'static [ParamSpec],
-    values: Map<String, Value>,
+    /// Every field's key and value, in the struct's order.
+    values: Vec<(&'static str, Value)>,
 }
 
 impl Settings {
@@ -170,9 +363,10 @@ impl Settings {
 
     /// The values of `params`.
     pub fn of<S: Scenario>(params: &S) -> Self {
-        let Value::Object(values) = serde_json::to_value(params).expect("params serialize") else {
-            unreachable!("a Scenario serializes to a JSON object");
-        };
+        let mut values = Vec::with_capacity(S::SPECS.len());
+        params
+            .clone()
+            .fields(&mut |key, field| values.push((key, field.value())));
         Settings {
             specs: S::SPECS,
             values,
@@ -194,50 +388,66 @@ impl Settings {
     pub fn set(&mut self, key: &str, raw: &str) -> Result<(), ParamError> {
         let spec = self.spec(key)?;
         let value = parse(spec, raw.trim())?;
-        self.values.insert(key.to_owned(), value);
+        match self.values.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, slot)) => *slot = value,
+            None => self.values.push((spec.key, value)),
+        }
         Ok(())
     }
 
     /// The current value of `key` as text (as `set` would accept it).
     pub fn get(&self, key: &str) -> Option<String> {
-        self.values.get(key).map(display_value)
+        self.value(key).map(Value::to_string)
     }
 
-    /// The values as a JSON object.
-    pub fn to_json(&self) -> Value {
-        Value::Object(self.values.clone())
+    /// The current value of `key`.
+    pub fn value(&self, key: &str) -> Option<&Value> {
+        self.values.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// The values as a JSON object, in the struct's order.
+    #[cfg(feature = "json")]
+    pub fn to_json(&self) -> serde_json::Value {
+        let values = self.values.iter().map(|(key, value)| {
+            let json = match value {
+                Value::Int(n) => serde_json::Value::from(*n),
+                Value::Float(x) => serde_json::Value::from(*x),
+                Value::Choice(name) => serde_json::Value::from(*name),
+                Value::Bool(b) => serde_json::Value::Bool(*b),
+                Value::Text(text) => serde_json::Value::from(text.as_str()),
+            };
+            ((*key).to_owned(), json)
+        });
+        serde_json::Value::Object(values.collect())
     }
 
     /// The typed parameters, checked: every value in range and the scenario's
     /// cross-checks passed.
     pub fn build<S: Scenario>(&self) -> Result<S, ParamError> {
         for spec in self.specs {
-            if let Some(v) = self.values.get(spec.key) {
-                parse(spec, &display_value(v))?;
+            if let Some(v) = self.value(spec.key) {
+                parse(spec, &v.to_string())?;
             }
         }
-        let params: S = serde_json::from_value(self.to_json()).map_err(|e| {
-            // Only reachable if a spec and its struct disagree: name the field.
-            ParamError::Inconsistent {
-                key: "params".into(),
-                value: self.to_json().to_string(),
-                reason: e.to_string(),
+        let mut params = S::default();
+        let mut disagreement = None;
+        params.fields(&mut |key, field| {
+            if let Some(value) = self.value(key)
+                && !field.assign(value)
+            {
+                disagreement.get_or_insert((key, value.to_string()));
             }
-        })?;
+        });
+        if let Some((key, value)) = disagreement {
+            // Only reachable if a spec and its struct disagree: name the field.
+            return Err(ParamError::Inconsistent {
+                key: key.to_owned(),
+                value,
+                reason: "the parameter table and the scenario's field disagree".to_owned(),
+            });
+        }
         params.check()?;
         Ok(params)
-    }
-}
-
-/// A value as a person would type it: `20`, not `20.0`.
-fn display_value(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => match n.as_f64() {
-            Some(x) if n.is_f64() && x.fract() == 0.0 && x.abs() < 1e15 => format!("{x:.0}"),
-            _ => n.to_string(),
-        },
-        other => other.to_string(),
     }
 }
 
@@ -252,7 +462,7 @@ fn parse(spec: &ParamSpec, raw: &str) -> Result<Value, ParamError> {
         ParamKind::Int { min, max } => {
             let n: i64 = raw.parse().map_err(|_| not_allowed())?;
             if (min..=max).contains(&n) {
-                Ok(Value::from(n))
+                Ok(Value::Int(n))
             } else {
                 Err(not_allowed())
             }
@@ -260,7 +470,7 @@ fn parse(spec: &ParamSpec, raw: &str) -> Result<Value, ParamError> {
         ParamKind::Float { min, max } => {
             let x: f64 = raw.parse().map_err(|_| not_allowed())?;
             if x.is_finite() && (min..=max).contains(&x) {
-                Ok(Value::from(x))
+                Ok(Value::Float(x))
             } else {
                 Err(not_allowed())
             }
@@ -268,14 +478,14 @@ fn parse(spec: &ParamSpec, raw: &str) -> Result<Value, ParamError> {
         ParamKind::Choice(names) => names
             .iter()
             .find(|n| **n == raw)
-            .map(|n| Value::from(*n))
+            .map(|n| Value::Choice(n))
             .ok_or_else(not_allowed),
         ParamKind::Bool => match raw {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),
             _ => Err(not_allowed()),
         },
-        ParamKind::Text { .. } => Ok(Value::from(raw)),
+        ParamKind::Text { .. } => Ok(Value::Text(raw.to_owned())),
     }
 }
 
@@ -289,5 +499,49 @@ pub(crate) fn inconsistent(
         key: key.to_owned(),
         value: value.to_string(),
         reason: reason.into(),
+    }
+}
+
+#[cfg(all(test, feature = "json"))]
+mod tests {
+    use super::Value;
+
+    /// Links made when settings were JSON wrote floats as serde_json (ryu)
+    /// does: the text of those links must not change.
+    #[test]
+    fn floats_read_as_links_always_wrote_them() {
+        let values = [
+            0.0,
+            1.0,
+            20.0,
+            0.5,
+            0.05,
+            0.001,
+            0.0001,
+            0.00001,
+            0.000_001,
+            1e-7,
+            1.5e-7,
+            2.5,
+            1234.5678,
+            123_456.789,
+            1e15,
+            1.5e15,
+            1e16,
+            1e21,
+            0.1 + 0.2,
+            1.0 / 3.0,
+            599.999,
+        ];
+        for x in values.into_iter().flat_map(|x| [x, -x]) {
+            let old = match serde_json::Value::from(x) {
+                serde_json::Value::Number(n) => match n.as_f64() {
+                    Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{v:.0}"),
+                    _ => n.to_string(),
+                },
+                other => other.to_string(),
+            };
+            assert_eq!(Value::Float(x).to_string(), old, "{x:?}");
+        }
     }
 }

@@ -1,10 +1,10 @@
 //! Pieces every pattern's report shares.
 
 use archsim_core::Histogram;
-use serde::Serialize;
 
 /// Latency statistics over the measured window, in seconds.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct LatencySummary {
     /// Exact mean.
     pub mean: f64,

@@ -9,6 +9,7 @@
 
 use crate::catalog::Variants;
 use crate::experiment::{Experiment, ResolveError};
+use crate::pattern::Pattern;
 use std::fmt::Write;
 
 /// What a link describes.
@@ -31,10 +32,15 @@ const TIME: &str = "t";
 const COMPARE: &str = "compare";
 
 impl Shared {
-    /// The state of a freshly opened preset or pattern: its own variants,
-    /// time zero.
+    /// The state of a freshly opened preset or pattern, among every
+    /// pattern: its own variants, time zero.
     pub fn open(name: &str) -> Result<Shared, ResolveError> {
-        let experiment = Experiment::resolve(name)?;
+        Shared::open_in(crate::all(), name)
+    }
+
+    /// [`Shared::open`] among `patterns` only.
+    pub fn open_in(patterns: &[&'static Pattern], name: &str) -> Result<Shared, ResolveError> {
+        let experiment = Experiment::resolve_in(patterns, name)?;
         let vary = owned(opening_variants(&experiment));
         Ok(Shared {
             experiment,
@@ -44,10 +50,20 @@ impl Shared {
         })
     }
 
-    /// Decode the query of a link to `name`. Returns the state and one
-    /// message per entry that could not be used.
+    /// Decode the query of a link to `name`, among every pattern. Returns
+    /// the state and one message per entry that could not be used.
     pub fn decode(name: &str, query: &str) -> Result<(Shared, Vec<String>), ResolveError> {
-        let mut shared = Shared::open(name)?;
+        Shared::decode_in(crate::all(), name, query)
+    }
+
+    /// [`Shared::decode`] among `patterns` only: what a page of the site,
+    /// which runs one pattern, decodes its links with.
+    pub fn decode_in(
+        patterns: &[&'static Pattern],
+        name: &str,
+        query: &str,
+    ) -> Result<(Shared, Vec<String>), ResolveError> {
+        let mut shared = Shared::open_in(patterns, name)?;
         let mut problems = Vec::new();
         for entry in query.split('&').filter(|e| !e.is_empty()) {
             let (raw_key, raw_value) = entry.split_once('=').unwrap_or((entry, ""));
@@ -66,16 +82,14 @@ impl Shared {
         // the duration): the offending key goes back to its opening value.
         while let Err(e) = shared.experiment.validate() {
             problems.push(e.to_string());
-            let fresh = Shared::open(name)?.experiment;
+            let fresh = Shared::open_in(patterns, name)?.experiment;
             let opening = fresh.settings().get(e.key());
             match opening {
                 Some(v) if opening != shared.experiment.settings().get(e.key()) => {
                     shared
                         .experiment
                         .set(e.key(), &v)
-                        .map_err(|_| ResolveError {
-                            name: name.to_owned(),
-                        })?;
+                        .map_err(|_| ResolveError::new(name, patterns))?;
                 }
                 // Resetting that key cannot help: start from the opening
                 // values, keeping the seed.
@@ -143,9 +157,10 @@ impl Shared {
 
     /// The query string: only what differs from opening `name` afresh.
     pub fn encode(&self) -> String {
+        let pattern = self.experiment.pattern();
         let base = self.experiment.preset().map_or_else(
-            || self.experiment.pattern().defaults(),
-            |p| Experiment::from_preset(p).settings().clone(),
+            || pattern.defaults(),
+            |p| Experiment::from_preset(pattern, p).settings().clone(),
         );
         let mut parts: Vec<(String, String)> = Vec::new();
         for spec in self.experiment.pattern().specs() {
@@ -154,8 +169,8 @@ impl Shared {
                 parts.push((spec.key.to_owned(), value.unwrap_or_default()));
             }
         }
-        let default_seed = Shared::open(self.name()).map(|s| s.experiment.seed()).ok();
-        if Some(self.experiment.seed()) != default_seed {
+        let default_seed = Experiment::resolve_in(&[pattern], self.name()).map(|e| e.seed());
+        if Ok(self.experiment.seed()) != default_seed {
             parts.push((SEED.into(), self.experiment.seed().to_string()));
         }
         if self.vary != owned(opening_variants(&self.experiment)) {

@@ -1,18 +1,23 @@
 //! `cargo xtask build`: the static site, built by Trunk with the pinned
-//! tools, and its size report against the bundle budget.
+//! tools, and its size report against each load's budget.
 //!
-//! Trunk reads `Trunk.toml` at the workspace root (entry `web/index.html`,
-//! output `dist`, offline) and finds wasm-opt in `tools/node_modules/.bin`,
-//! which is put first on its `PATH`. It runs twice: the playground into the
-//! site's root, then the map editor (`web/editor.html`, an app of its own)
-//! into `map/`. The report lists every file of the site, raw and gzipped,
-//! and totals the playground's initial load: the top-level `index.html`,
-//! `.js`, `_bg.wasm` and `.css`, and the same files of the map editor.
-//! Anything else (the editor, the book under `book/`, images) is loaded
-//! only when used. The task fails if the playground's initial load exceeds
-//! [`BUDGET_GZIP_BYTES`] gzipped.
+//! The site is a set of loads ([`pages`]): the home page at the root, one
+//! folder per pattern, the speed page and the map editor. Their wasm
+//! binaries are compiled in one cargo run (so the two cores link them side
+//! by side), then Trunk runs once per load on the page [`pages`] wrote,
+//! into the load's folder, the root first (Trunk empties the folder it
+//! builds into). Trunk reads `Trunk.toml` at the workspace root (offline,
+//! tools pinned) and finds wasm-opt in `tools/node_modules/.bin`, which is
+//! put first on its `PATH`. The book goes into `book/` last.
+//!
+//! The report lists every load's first load — its `index.html`, `.js`,
+//! `_bg.wasm` and `.css` — raw and gzipped against its budget, then the
+//! rest of the site (the book, images), which is loaded only when used.
+//! The task fails if any load exceeds its budget, naming each and by how
+//! much.
 
-use crate::command::{self, program, workspace_root};
+use crate::command::{self, cargo, program, workspace_root};
+use crate::pages::{self, Load};
 use crate::setup::{self, Task};
 use flate2::Compression;
 use flate2::write::GzEncoder;
@@ -20,15 +25,10 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The most the playground's initial load may weigh, gzipped: 350 KiB.
-const BUDGET_GZIP_BYTES: u64 = 350 * 1024;
 /// The folder Trunk assembles a build in, inside the output folder.
 const TRUNK_STAGE: &str = ".stage";
 /// The gzip level the report assumes a server uses (the best).
 const GZIP_LEVEL: u32 = 9;
-/// The map editor's page, and its folder in the site.
-const EDITOR_HTML: &str = "web/editor.html";
-const EDITOR_DIR: &str = "map";
 
 /// One file of the built site.
 struct SiteFile {
@@ -39,27 +39,25 @@ struct SiteFile {
 }
 
 impl SiteFile {
-    /// Whether the browser fetches it on opening the playground.
-    fn is_initial_load(&self) -> bool {
-        is_app_file(&self.path)
+    /// Whether the browser fetches it on opening the load in folder `dir`
+    /// (`""` for the root): the page, script, wasm or stylesheet directly
+    /// in that folder.
+    fn is_first_load_of(&self, dir: &str) -> bool {
+        let name = if dir.is_empty() {
+            Some(self.path.as_str())
+        } else {
+            self.path
+                .strip_prefix(dir)
+                .and_then(|p| p.strip_prefix('/'))
+        };
+        name.is_some_and(|name| {
+            !name.contains('/')
+                && (name == "index.html"
+                    || name.ends_with(".js")
+                    || name.ends_with("_bg.wasm")
+                    || name.ends_with(".css"))
+        })
     }
-
-    /// Whether the browser fetches it on opening the map editor.
-    fn is_editor_load(&self) -> bool {
-        self.path
-            .strip_prefix(EDITOR_DIR)
-            .and_then(|p| p.strip_prefix('/'))
-            .is_some_and(is_app_file)
-    }
-}
-
-/// An app's page, script, wasm or stylesheet, directly in its folder.
-fn is_app_file(path: &str) -> bool {
-    !path.contains('/')
-        && (path == "index.html"
-            || path.ends_with(".js")
-            || path.ends_with("_bg.wasm")
-            || path.ends_with(".css"))
 }
 
 /// `cargo xtask build`: set up what the build needs, then build and measure.
@@ -68,23 +66,41 @@ pub(crate) fn run() -> Result<(), String> {
     site()
 }
 
-/// Build the site and check its size against the budget (also a stage of
-/// `cargo xtask test`, which has run the whole set-up already).
+/// Build the site and check every load against its budget (also a stage
+/// of `cargo xtask test`, which has run the whole set-up already).
 pub(crate) fn site() -> Result<(), String> {
-    println!("==> xtask build: site (trunk build --release)");
-    trunk_build(&[])?;
+    let loads = pages::loads()?;
     println!(
-        "==> xtask build: map editor (trunk build {EDITOR_HTML} --release, into {EDITOR_DIR}/ of the site)"
+        "==> xtask build: the wasm of {} loads (cargo build --bins --profile web)",
+        loads.len()
     );
-    let editor_dir = site_dir()?.join(EDITOR_DIR);
-    let editor_dir = editor_dir.to_str().ok_or("the site's path is not UTF-8")?;
-    trunk_build(&[EDITOR_HTML, "--dist", editor_dir])?;
+    command::run(cargo().args([
+        "build",
+        "--package",
+        "archsim-web",
+        "--bins",
+        "--profile",
+        "web",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]))?;
+    let site = site_dir()?;
+    for load in &loads {
+        let page = load.write_page()?;
+        let dist = site.join(&load.dir);
+        println!(
+            "==> xtask build: {} (trunk build, into {}/ of the site)",
+            load.name, load.dir
+        );
+        let page = page.to_str().ok_or("the pages' path is not UTF-8")?;
+        let dist = dist.to_str().ok_or("the site's path is not UTF-8")?;
+        trunk_build(&[page, "--dist", dist])?;
+    }
     // After Trunk, which replaces the whole output folder.
     println!("==> xtask build: book (mdbook build book, into book/ of the site)");
     command::run(program("mdbook").args(["build", "book"]))?;
-    let dir = site_dir()?;
-    let files = measure(&dir)?;
-    report(&dir, &files)
+    let files = measure(&site)?;
+    report(&site, &files, &loads)
 }
 
 /// Where Trunk writes the site: `dist` in Trunk.toml.
@@ -164,116 +180,120 @@ fn gzip_len(bytes: &[u8]) -> Result<u64, String> {
         .map_err(|e| format!("gzip failed: {e}"))
 }
 
-/// Print the size table and hold the initial load to the budget.
-fn report(dir: &Path, files: &[SiteFile]) -> Result<(), String> {
-    let (initial, rest): (Vec<&SiteFile>, Vec<&SiteFile>) =
-        files.iter().partition(|f| f.is_initial_load());
-    let (editor, other): (Vec<&SiteFile>, Vec<&SiteFile>) =
-        rest.into_iter().partition(|f| f.is_editor_load());
-    let has = |wanted: fn(&str) -> bool| initial.iter().any(|f| wanted(&f.path));
-    let required = [
-        ("index.html", has(|path| path == "index.html")),
-        ("a .js file", has(|path| path.ends_with(".js"))),
-        ("a _bg.wasm file", has(|path| path.ends_with("_bg.wasm"))),
-    ];
-    if let Some((what, _)) = required.iter().find(|(_, present)| !present) {
+/// Print the size table and hold every load to its budget.
+fn report(dir: &Path, files: &[SiteFile], loads: &[Load]) -> Result<(), String> {
+    if !files.iter().any(|f| f.path == "index.html") {
         return Err(format!(
-            "{} has no top-level {what}: did Trunk build the playground?",
+            "{} has no index.html: did Trunk build the home page?",
             dir.display()
         ));
     }
-
-    let initial_total = Total::of(&initial);
-    let editor_total = Total::of(&editor);
-    let other_total = Total::of(&other);
-    let all_total = Total::of(&files.iter().collect::<Vec<_>>());
-    let rows_width = files.iter().map(|f| f.path.len() + 2).max().unwrap_or(0);
-    let width = ["file", "playground initial load", "total"]
+    let width = files
         .iter()
-        .map(|s| s.len())
-        .chain([rows_width, all_total.label("everything").len()])
+        .map(|f| f.path.len() + 4)
+        .chain(loads.iter().map(|l| l.name.len() + 16))
         .max()
-        .unwrap_or(0);
-    let line = |label: &str, raw: u64, gzip: u64| {
+        .unwrap_or(0)
+        .max(24);
+    let line = |label: &str, raw: u64, gzip: u64, note: &str| {
         println!(
-            "  {label:<width$}  {:>11}  {:>11}",
+            "  {label:<width$}  {:>11}  {:>11}  {note}",
             thousands(raw),
             thousands(gzip)
         );
     };
-    let rule = || println!("  {}", "-".repeat(width + 26));
-
+    let rule = || println!("  {}", "-".repeat(width + 40));
     println!(
         "\n==> xtask build: bundle sizes ({}, gzip level {GZIP_LEVEL})",
         dir.display()
     );
     println!(
-        "  {:<width$}  {:>11}  {:>11}",
-        "file", "raw bytes", "gzip bytes"
+        "  {:<width$}  {:>11}  {:>11}  budget (gzip)",
+        "load / file", "raw bytes", "gzip bytes"
     );
     rule();
-    println!("  playground initial load");
-    for f in &initial {
-        line(&format!("  {}", f.path), f.raw, f.gzip);
+    let mut verdicts = Vec::new();
+    let mut over = Vec::new();
+    let mut counted = vec![false; files.len()];
+    for load in loads {
+        let shown = if load.dir.is_empty() { "/" } else { &load.dir };
+        println!("  {} ({shown})", load.name);
+        let mut mine = Vec::new();
+        for (i, f) in files.iter().enumerate() {
+            if f.is_first_load_of(&load.dir) {
+                counted[i] = true;
+                mine.push(f);
+                line(&format!("    {}", f.path), f.raw, f.gzip, "");
+            }
+        }
+        if !mine.iter().any(|f| f.path.ends_with("_bg.wasm")) {
+            return Err(format!(
+                "the {} ({shown}) has no wasm: did Trunk build it?",
+                load.name
+            ));
+        }
+        let total = Total::of(&mine);
+        let verdict = budget_verdict(&load.name, total.gzip, load.budget);
+        line(
+            &format!("    {}", total.label("first load")),
+            total.raw,
+            total.gzip,
+            &size(load.budget),
+        );
+        match verdict {
+            Ok(v) => verdicts.push(v),
+            Err(e) => over.push(e),
+        }
     }
+    let other: Vec<&SiteFile> = files
+        .iter()
+        .zip(&counted)
+        .filter(|(_, counted)| !**counted)
+        .map(|(f, _)| f)
+        .collect();
+    let other_total = Total::of(&other);
     line(
-        &format!("  {}", initial_total.label("total")),
-        initial_total.raw,
-        initial_total.gzip,
+        &format!(
+            "  {}",
+            other_total.label("the rest, loaded on demand (book, images)")
+        ),
+        other_total.raw,
+        other_total.gzip,
+        "",
     );
-    if !editor.is_empty() {
-        println!("  map editor ({EDITOR_DIR}/), loaded when opened");
-        for f in &editor {
-            line(&format!("  {}", f.path), f.raw, f.gzip);
-        }
-        line(
-            &format!("  {}", editor_total.label("total")),
-            editor_total.raw,
-            editor_total.gzip,
-        );
-    }
-    println!("  other files (loaded on demand)");
-    if other.is_empty() {
-        println!("    (none)");
-    } else {
-        for f in &other {
-            line(&format!("  {}", f.path), f.raw, f.gzip);
-        }
-        line(
-            &format!("  {}", other_total.label("total")),
-            other_total.raw,
-            other_total.gzip,
-        );
-    }
     rule();
+    let all_total = Total::of(&files.iter().collect::<Vec<_>>());
     line(
         &all_total.label("everything"),
         all_total.raw,
         all_total.gzip,
+        "",
     );
-
-    println!(
-        "\n{}",
-        budget_verdict(initial_total.gzip, BUDGET_GZIP_BYTES)?
-    );
-    Ok(())
+    println!();
+    for v in &verdicts {
+        println!("{v}");
+    }
+    if over.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("bundle budget exceeded: {}", over.join("; ")))
+    }
 }
 
 /// "within budget" with the figures, or the error saying by how much the
-/// gzipped initial `load` exceeds `budget`.
-fn budget_verdict(load: u64, budget: u64) -> Result<String, String> {
+/// gzipped first `load` of `name` exceeds `budget`.
+fn budget_verdict(name: &str, load: u64, budget: u64) -> Result<String, String> {
     if load > budget {
         return Err(format!(
-            "bundle budget exceeded: the playground's initial load is {} gzipped, \
-             over the budget of {} by {}",
+            "the {name}'s first load is {} gzipped, over its budget of {} by {}",
             size(load),
             size(budget),
             size(load - budget)
         ));
     }
     Ok(format!(
-        "budget: the playground's initial load is {} gzipped: within budget\n        \
-         budget {}, headroom {}",
+        "budget: the {name}'s first load is {} gzipped, within its budget of {} \
+         (headroom {})",
         size(load),
         size(budget),
         size(budget - load)
@@ -326,7 +346,7 @@ fn thousands(n: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{SiteFile, budget_verdict, gzip_len, measure, report, thousands};
+    use super::{SiteFile, budget_verdict, gzip_len, measure, thousands};
     use std::fs;
 
     #[test]
@@ -363,22 +383,24 @@ mod tests {
                 "map/index.html"
             ]
         );
-        let initial = files.iter().filter(|f| f.is_initial_load()).count();
-        assert_eq!(initial, 4);
-        let editor = files.iter().filter(|f| f.is_editor_load()).count();
+        let home = files.iter().filter(|f| f.is_first_load_of("")).count();
+        assert_eq!(home, 4);
+        let editor = files.iter().filter(|f| f.is_first_load_of("map")).count();
         assert_eq!(editor, 2);
-        assert!(report(&dir, &files).is_ok());
         fs::remove_dir_all(&dir).expect("clean up");
     }
 
     #[test]
     fn over_budget_fails_with_the_figures() {
-        let ok = budget_verdict(1024, 2048).expect("within");
-        assert!(ok.contains("within budget"), "{ok}");
+        let ok = budget_verdict("home page", 1024, 2048).expect("within");
+        assert!(ok.contains("within its budget"), "{ok}");
         assert!(ok.contains("headroom 1.0 KiB (1,024 bytes)"), "{ok}");
-        assert!(budget_verdict(2048, 2048).is_ok());
-        let error = budget_verdict(3072, 2048).unwrap_err();
-        assert!(error.contains("3.0 KiB (3,072 bytes)"), "{error}");
+        assert!(budget_verdict("home page", 2048, 2048).is_ok());
+        let error = budget_verdict("home page", 3072, 2048).unwrap_err();
+        assert!(
+            error.starts_with("the home page's first load is 3.0 KiB (3,072 bytes)"),
+            "{error}"
+        );
         assert!(error.contains("by 1.0 KiB (1,024 bytes)"), "{error}");
     }
 
@@ -392,14 +414,14 @@ mod tests {
     }
 
     #[test]
-    fn initial_loads_are_each_app_s_page_script_wasm_and_style() {
+    fn a_first_load_is_a_folder_s_page_script_wasm_and_style() {
         let file = |path: &str| SiteFile {
             path: path.to_owned(),
             raw: 0,
             gzip: 0,
         };
         for path in ["index.html", "a-1.js", "a-1_bg.wasm", "main-2.css"] {
-            assert!(file(path).is_initial_load(), "{path}");
+            assert!(file(path).is_first_load_of(""), "{path}");
         }
         for path in [
             "book/index.html",
@@ -408,23 +430,23 @@ mod tests {
             "other.html",
             "map/index.html",
         ] {
-            assert!(!file(path).is_initial_load(), "{path}");
+            assert!(!file(path).is_first_load_of(""), "{path}");
         }
         for path in [
-            "map/index.html",
-            "map/e-1.js",
-            "map/e-1_bg.wasm",
-            "map/main-2.css",
+            "caching/index.html",
+            "caching/e-1.js",
+            "caching/e-1_bg.wasm",
+            "caching/main-2.css",
         ] {
-            assert!(file(path).is_editor_load(), "{path}");
+            assert!(file(path).is_first_load_of("caching"), "{path}");
         }
         for path in [
             "index.html",
-            "map/x/index.html",
-            "mapped/index.html",
-            "map/logo.svg",
+            "caching/x/index.html",
+            "cachingx/index.html",
+            "caching/logo.svg",
         ] {
-            assert!(!file(path).is_editor_load(), "{path}");
+            assert!(!file(path).is_first_load_of("caching"), "{path}");
         }
     }
 

@@ -15,6 +15,7 @@
 mod bench;
 mod build;
 mod command;
+mod pages;
 mod serve;
 mod setup;
 mod test;
@@ -33,11 +34,13 @@ tasks:
   test    setup, then: format check, clippy -D warnings, wasm32 build of the
           kernel and models, site build and bundle budget (as `build`),
           every test; stops at the first failing stage
-  build   setup for the site, then `trunk build --release` into target/site
-          (the playground; the map editor into target/site/map) and a size
-          report of every file, raw and gzipped; fails if the playground's
-          initial load (index.html, .js, _bg.wasm, .css) exceeds 350 KiB
-          gzipped
+  build   setup for the site, then one `trunk build --release` per load into
+          target/site (the home page at the root, each pattern, the speed
+          page and the map editor in folders of their own, the book in
+          book/) and a table of every load's first load (index.html, .js,
+          _bg.wasm, .css), raw and gzipped; fails if a load exceeds its
+          budget (home 150 KiB, each pattern 200 KiB, editor 274 KiB,
+          speed 350 KiB gzipped)
   serve [--port N]
           build, then serve target/site at http://127.0.0.1:N/ (default
           8080, N from 1 to 65535) until stopped with Ctrl-C

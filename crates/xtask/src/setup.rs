@@ -84,13 +84,7 @@ const STEPS: &[Step] = &[
         needed_by: SITE,
         present: || Ok(trunk_present()),
         install: || {
-            command::run(cargo().args([
-                "install",
-                "--locked",
-                "trunk",
-                "--version",
-                TRUNK_REQUIREMENT,
-            ]))
+            command::run(tool_install().args(["--locked", "trunk", "--version", TRUNK_REQUIREMENT]))
         },
     },
     Step {
@@ -101,8 +95,7 @@ const STEPS: &[Step] = &[
             let version = wasm_bindgen_version()?;
             // Not --locked: wasm-bindgen-cli's lock file pins dependencies
             // that no longer build with current compilers.
-            command::run(cargo().args([
-                "install",
+            command::run(tool_install().args([
                 "wasm-bindgen-cli",
                 "--version",
                 &format!("={version}"),
@@ -123,13 +116,7 @@ const STEPS: &[Step] = &[
                 .is_some_and(|out| out.trim() == format!("mdbook v{MDBOOK_VERSION}")))
         },
         install: || {
-            command::run(cargo().args([
-                "install",
-                "--locked",
-                "mdbook",
-                "--version",
-                MDBOOK_VERSION,
-            ]))
+            command::run(tool_install().args(["--locked", "mdbook", "--version", MDBOOK_VERSION]))
         },
     },
     Step {
@@ -196,6 +183,24 @@ fn run_steps<'a>(steps: impl Iterator<Item = &'a Step>) -> Result<(), String> {
         println!("setup: {label}: installed");
     }
     Ok(())
+}
+
+/// `cargo install` for a build tool, compiled for a short build rather than
+/// for the last per cent of speed: a tool's own release profile (Trunk's is
+/// fat LTO with one codegen unit, about 11 minutes on two cores) is
+/// overridden through Cargo's profile environment variables, which take
+/// precedence over the manifest. The tools spend their time in wasm-opt and
+/// in rustc, not in their own code, so nothing the build does gets slower.
+fn tool_install() -> std::process::Command {
+    let mut command = cargo();
+    command
+        .arg("install")
+        .env("CARGO_PROFILE_RELEASE_LTO", "off")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "2")
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
+        .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "false");
+    command
 }
 
 /// Whether `rustup target list --installed` lists the wasm target.

@@ -7,7 +7,9 @@
 //! delay, is visible. Backends are buttons: choosing one lets a person break
 //! it or mend it.
 
+use crate::components::diagram::{self, DiagramProps, Frame};
 use archsim_core::Condition;
+use archsim_patterns::View;
 use archsim_patterns::load_balancing::{Node, Snapshot};
 use yew::prelude::*;
 
@@ -20,18 +22,11 @@ const BACKEND_W: f64 = 210.0;
 const MAX_DOTS: usize = 400;
 
 /// Properties of [`BalancerDiagram`].
-#[derive(Properties, PartialEq)]
-pub(crate) struct Props {
-    /// What to draw.
-    pub(crate) snapshot: Snapshot,
-    /// Backend chosen for fault injection, if any.
-    pub(crate) selected: Option<u32>,
-    /// A backend was chosen.
-    pub(crate) on_select: Callback<u32>,
-    /// Whether dots should move (off under `prefers-reduced-motion`).
-    pub(crate) animate: bool,
-    /// Accessible name of the diagram.
-    pub(crate) label: AttrValue,
+type Props = DiagramProps<Snapshot>;
+
+/// The diagram of a run's [`View`]: what the pattern's page registers.
+pub fn draw(view: &View, frame: Frame) -> Html {
+    diagram::draw::<BalancerDiagram, Snapshot>(view, frame)
 }
 
 struct Layout {

@@ -15,7 +15,9 @@
 //! hollow ones, writes squares, stale hits larger circles.
 
 use super::chart::PALETTE;
+use crate::components::diagram::{self, DiagramProps, Frame};
 use archsim_core::Condition;
+use archsim_patterns::View;
 use archsim_patterns::caching::{MessageKind, Node, Snapshot};
 use yew::prelude::*;
 
@@ -31,18 +33,11 @@ const MAX_DOTS: usize = 400;
 const FLASH_MICROS: f64 = 300_000.0;
 
 /// Properties of [`CacheDiagram`].
-#[derive(Properties, PartialEq)]
-pub(crate) struct Props {
-    /// What to draw.
-    pub(crate) snapshot: Snapshot,
-    /// Cache node chosen for fault injection, if any.
-    pub(crate) selected: Option<u32>,
-    /// A cache node was chosen.
-    pub(crate) on_select: Callback<u32>,
-    /// Whether dots should move (off under `prefers-reduced-motion`).
-    pub(crate) animate: bool,
-    /// Accessible name of the diagram.
-    pub(crate) label: AttrValue,
+type Props = DiagramProps<Snapshot>;
+
+/// The diagram of a run's [`View`]: what the pattern's page registers.
+pub fn draw(view: &View, frame: Frame) -> Html {
+    diagram::draw::<CacheDiagram, Snapshot>(view, frame)
 }
 
 /// Where everything sits for a cluster of `nodes` cache nodes.

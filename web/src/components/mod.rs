@@ -1,9 +1,10 @@
-//! Reusable pieces of the experiment pages.
+//! Reusable pieces of the pages, and each pattern's diagram (public, for its
+//! entry point to register).
 
-pub(crate) mod balancer_diagram;
-pub(crate) mod cache_diagram;
+pub mod balancer_diagram;
+pub mod cache_diagram;
 pub(crate) mod chart;
 pub(crate) mod controls;
-pub(crate) mod diagram;
+pub mod diagram;
 pub(crate) mod mindmap;
-pub(crate) mod shard_diagram;
+pub mod shard_diagram;

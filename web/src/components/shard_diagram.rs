@@ -12,7 +12,9 @@
 //! break it or mend it.
 
 use crate::components::chart::PALETTE;
+use crate::components::diagram::{self, DiagramProps, Frame};
 use archsim_core::Condition;
+use archsim_patterns::View;
 use archsim_patterns::sharding::{Membership, Node, ShardView, Snapshot};
 use yew::prelude::*;
 
@@ -40,18 +42,11 @@ const FAN_OUT_COLOUR: &str = PALETTE[4];
 const COPY_COLOUR: &str = PALETTE[5];
 
 /// Properties of [`ShardDiagram`].
-#[derive(Properties, PartialEq)]
-pub(crate) struct Props {
-    /// What to draw.
-    pub(crate) snapshot: Snapshot,
-    /// Shard chosen for fault injection, if any.
-    pub(crate) selected: Option<u32>,
-    /// A shard was chosen.
-    pub(crate) on_select: Callback<u32>,
-    /// Whether dots should move (off under `prefers-reduced-motion`).
-    pub(crate) animate: bool,
-    /// Accessible name of the diagram.
-    pub(crate) label: AttrValue,
+type Props = DiagramProps<Snapshot>;
+
+/// The diagram of a run's [`View`]: what the pattern's page registers.
+pub fn draw(view: &View, frame: Frame) -> Html {
+    diagram::draw::<ShardDiagram, Snapshot>(view, frame)
 }
 
 struct Layout {

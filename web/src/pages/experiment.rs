@@ -7,10 +7,10 @@
 //! so reloading or sharing the link replays it exactly.
 
 use crate::address_bar::{self, use_arrived_link};
-use crate::app::Header;
+use crate::app::{Header, Registered, use_site};
 use crate::components::chart::{Chart, format_value};
 use crate::components::controls::Controls;
-use crate::components::diagram::{Frame, diagram};
+use crate::components::diagram::Frame;
 use crate::hooks::animation_frame::use_animation_frame;
 use crate::live::Live;
 use crate::pages::not_found::NotFound;
@@ -50,7 +50,10 @@ pub(crate) fn ExperimentPage(props: &Props) -> Html {
     // The page writes its own state into the address bar as it changes; only
     // a link that arrives from outside (pasted, back/forward) starts afresh.
     let link = (props.name.clone(), use_arrived_link(query));
-    let decoded = use_memo(link.clone(), |(name, query)| Shared::decode(name, query));
+    let registered = use_context::<Registered>().expect("a pattern page registers its patterns");
+    let decoded = use_memo(link.clone(), |(name, query)| {
+        Shared::decode_in(&registered.patterns(), name, query)
+    });
     match &*decoded {
         Err(e) => html! { <NotFound reason={AttrValue::from(e.to_string())} /> },
         Ok((shared, problems)) => html! {
@@ -134,6 +137,8 @@ fn report_height(last: &Cell<i32>) {
 /// The live experiment.
 #[component]
 fn Playground(props: &PlaygroundProps) -> Html {
+    let registered = use_context::<Registered>().expect("a pattern page registers its patterns");
+    let site = use_site();
     let (initial_shared, initial_problems) = &*props.initial.0;
     let shared = use_state(|| initial_shared.clone());
     let problems = use_state(|| initial_problems.clone());
@@ -248,6 +253,9 @@ fn Playground(props: &PlaygroundProps) -> Html {
     let now = live_ok.now();
     let end = live_ok.end();
     let experiment = &shared.experiment;
+    let ui = registered
+        .ui(experiment.pattern().id())
+        .expect("the page decoded its link among its registered patterns");
     let preset = experiment.preset();
     let title = preset.map_or(experiment.pattern().title(), |p| p.title);
 
@@ -382,7 +390,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
         html! {
             <div class="variant">
                 if !run.label.is_empty() { <h3>{ &run.label }</h3> }
-                { diagram(run.view(), Frame { selected: *selected, on_select: on_select.clone(), animate, label: label.into() }) }
+                { (ui.diagram)(&run.view(), Frame { selected: *selected, on_select: on_select.clone(), animate, label: label.into() }) }
                 <Summary measured={measured.clone()} index={i} />
             </div>
         }
@@ -480,7 +488,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
         <>
             <Header />
             <main class="page" id="main">
-                <p class="crumbs"><Link<Route> to={Route::Home}>{ "Experiments" }</Link<Route>>{ format!(" / {}", experiment.pattern().title()) }</p>
+                <p class="crumbs"><a href={site.home()}>{ "Experiments" }</a>{ " / " }<Link<Route> to={Route::Home}>{ experiment.pattern().title() }</Link<Route>></p>
                 <h1>{ title }</h1>
                 if let Some(p) = preset { <p class="claim">{ format!("“{}”", p.mindmap_leaf) }</p> }
                 { body }

@@ -6,17 +6,17 @@
 //! in that needs neither a pointer nor a tree-aware screen reader.
 //!
 //! The map is parsed when the app is built (`web/build.rs`), not in the
-//! browser: the playground carries no markdown parser.
+//! browser: the home page carries no markdown parser, and no model either
+//! — only the catalog's words ([`crate::catalog`]). Each experiment opens
+//! on its pattern's page.
 
 use crate::app::Header;
+use crate::catalog::PATTERNS;
 use crate::components::mindmap::{MindMap, SharedMap};
-use crate::route::Route;
 use crate::site::Site;
 use archsim_mindmap::Mindmap;
-use archsim_patterns::{Pattern, catalog};
 use std::rc::Rc;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 /// The site's map, as `archsim_mindmap::parse` reads it.
 pub(crate) fn site_map() -> Mindmap {
@@ -40,23 +40,23 @@ pub(crate) fn Home() -> Html {
                 <p class="lede">
                     { "Every claim on this map is a live, deterministic simulation. Click a leaf to run its experiment: press play, break a server, change the algorithm, watch the numbers move." }
                 </p>
-                <MindMap map={(*map).clone()} label="Mind-map of the architecture patterns" id="site-map" site={Site::Playground} />
+                <MindMap map={(*map).clone()} label="Mind-map of the architecture patterns" id="site-map" site={Site::Home} />
                 <p class="map-help">
                     { "Drag to move, scroll or pinch to zoom; click a branch to fold it (Ctrl or ⌘: everything under it). Keyboard: arrows walk the map, Enter opens, Space folds, + and − zoom, 0 fits. " }
-                    <a href={Site::Playground.editor()}>{ "Draw your own map" }</a>
+                    <a href={Site::Home.editor()}>{ "Draw your own map" }</a>
                 </p>
                 <section class="experiments" aria-labelledby="experiments">
                     <h2 id="experiments">{ "Every experiment" }</h2>
-                    { for Pattern::ALL.iter().map(|&pattern| html! {
-                        <section class="pattern" aria-labelledby={pattern.id()}>
-                            <h3 id={pattern.id()}>{ pattern.title() }</h3>
+                    { for PATTERNS.iter().map(|pattern| html! {
+                        <section class="pattern" aria-labelledby={pattern.id}>
+                            <h3 id={pattern.id}>{ pattern.title }</h3>
                             <ul class="presets">
-                                { for catalog::of(pattern).map(|p| html! {
+                                { for pattern.presets.iter().map(|p| html! {
                                     <li>
-                                        <Link<Route> to={Route::Sim { preset: p.id.to_owned() }}>
+                                        <a href={Site::Home.experiment(pattern.id, p.id)}>
                                             <span class="title">{ p.title }</span>
-                                            <span class="claim">{ format!("“{}”", p.mindmap_leaf) }</span>
-                                        </Link<Route>>
+                                            <span class="claim">{ format!("“{}”", p.leaf) }</span>
+                                        </a>
                                     </li>
                                 }) }
                             </ul>

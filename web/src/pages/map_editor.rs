@@ -191,7 +191,7 @@ fn Editor(props: &EditorProps) -> Html {
     let invalid = problems.iter().any(|p| p.error);
     html! {
         <>
-            <Header site={Site::Editor} />
+            <Header />
             <main class="page editor-page" id="main">
                 <h1>{ "Draw your own mind-map" }</h1>
                 <p class="lede">

@@ -1,9 +1,7 @@
 //! The page for a link that leads nowhere.
 
-use crate::app::Header;
-use crate::route::Route;
+use crate::app::{Header, use_site};
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 /// What a visitor sees for an unknown route or experiment.
 #[derive(Properties, PartialEq)]
@@ -16,13 +14,14 @@ pub(crate) struct Props {
 /// Not found.
 #[component]
 pub(crate) fn NotFound(props: &Props) -> Html {
+    let site = use_site();
     html! {
         <>
             <Header />
             <main class="page narrow" id="main">
                 <h1>{ "Nothing here" }</h1>
                 <p role="alert">{ props.reason.clone().unwrap_or_else(|| "This address does not lead to a page of archsim.".into()) }</p>
-                <p><Link<Route> to={Route::Home}>{ "See all experiments" }</Link<Route>></p>
+                <p><a href={site.home()}>{ "See all experiments" }</a></p>
             </main>
         </>
     }

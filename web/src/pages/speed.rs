@@ -1,5 +1,6 @@
 //! How fast this browser simulates: every pattern's model, at its default
-//! parameters, run here to the end and timed on the wall clock.
+//! parameters, run here to the end and timed on the wall clock. A load of
+//! its own (`speed/`), the one page that carries every model.
 //!
 //! The runs advance in slices between animation frames, so the page stays
 //! responsive while it measures. `cargo xtask bench` opens this page in
@@ -9,6 +10,9 @@ use crate::app::Header;
 use crate::components::chart::format_value;
 use crate::hooks::animation_frame::use_animation_frame;
 use archsim_patterns::{Experiment, LiveRun, Pattern};
+
+/// A registered pattern.
+type PatternRef = &'static Pattern;
 use yew::prelude::*;
 
 /// Wall milliseconds of simulation per frame: most of a 60 Hz frame,
@@ -20,7 +24,7 @@ const EVENTS_PER_CHECK: u32 = 2_000;
 /// One pattern's measured speed.
 #[derive(Clone, PartialEq)]
 struct Measurement {
-    pattern: Pattern,
+    pattern: PatternRef,
     requests: u64,
     events: u64,
     seconds: f64,
@@ -28,7 +32,7 @@ struct Measurement {
 
 /// A measurement under way.
 struct Running {
-    pattern: Pattern,
+    pattern: PatternRef,
     run: LiveRun,
     seconds: f64,
 }
@@ -39,7 +43,7 @@ struct Bench {
     done: Vec<Measurement>,
     current: Option<Running>,
     /// Patterns still to measure, in order.
-    queue: Vec<Pattern>,
+    queue: Vec<PatternRef>,
     error: Option<String>,
 }
 
@@ -52,7 +56,7 @@ fn now_ms() -> f64 {
 impl Bench {
     fn start(&mut self) {
         *self = Bench {
-            queue: Pattern::ALL.into_iter().rev().collect(),
+            queue: archsim_patterns::all().iter().rev().copied().collect(),
             ..Bench::default()
         };
     }
@@ -67,7 +71,7 @@ impl Bench {
             let Some(pattern) = self.queue.pop() else {
                 return;
             };
-            match Experiment::resolve(pattern.id())
+            match Experiment::resolve_in(&[pattern], pattern.id())
                 .map_err(|e| e.to_string())
                 .and_then(|e| e.start().map_err(|e| e.to_string()))
             {

@@ -49,10 +49,43 @@ pub use params::{Coalescing, Params, Placement, WriteStrategy};
 pub use presets::PRESETS;
 pub use report::{Latencies, NodeReport, Report, Series};
 
+use crate::catalog::Variants;
 use crate::dashboard::Dashboard;
-use crate::live::{Runnable, View, run_to_end, sim_config};
+use crate::live::{Runnable, run_to_end, sim_config};
 use crate::params::{ParamError, Settings};
+use crate::pattern::{About, FaultTarget, Pattern};
 use archsim_core::Simulation;
+
+/// The pattern, as the catalog, the CLI and its page of the site know it.
+pub static PATTERN: Pattern = Pattern::of::<Kind>(About {
+    id: "caching",
+    title: "Distributed Caching",
+    mindmap_branch: "Caching (Distributed Caching)",
+    presets: PRESETS,
+    fault_target: Some(FaultTarget {
+        noun: "cache node",
+        slow: false,
+    }),
+    headline: &[
+        ("arrived", "/arrived"),
+        ("completed", "/completed"),
+        ("rejected", "/rejected"),
+        ("failed", "/failed"),
+        ("hit_ratio", "/hit_ratio"),
+        ("stale_fraction", "/stale_fraction"),
+        ("db_load/s", "/db_load"),
+        ("db_peak/s", "/db_peak_load"),
+        ("mean_s", "/latency/mean"),
+        ("p50_s", "/latency/p50"),
+        ("p99_s", "/latency/p99"),
+        ("evictions", "/evictions"),
+        ("lost_writes", "/lost_writes"),
+    ],
+    default_variants: Variants {
+        key: "policy",
+        values: &["lru", "lfu", "s3_fifo"],
+    },
+});
 
 /// A simulation of checked `params`, started and ready to step: what the
 /// playground animates.
@@ -81,6 +114,7 @@ impl Runnable for Kind {
     type Params = Params;
     type Model = CacheCluster;
     type Report = Report;
+    type Snapshot = Snapshot;
     fn simulation(params: &Params, seed: u64) -> Result<Simulation<CacheCluster>, ParamError> {
         simulation(params, seed)
     }
@@ -93,8 +127,8 @@ impl Runnable for Kind {
     fn dashboard(report: &Report) -> Dashboard {
         report.dashboard()
     }
-    fn view(sim: &Simulation<CacheCluster>) -> View {
-        View::Caching(sim.snapshot())
+    fn view(sim: &Simulation<CacheCluster>) -> Snapshot {
+        sim.snapshot()
     }
     fn requests(report: &Report) -> u64 {
         report.arrived

@@ -35,7 +35,6 @@ use archsim_core::{
     Condition, Context, CounterId, Distribution, GaugeId, HistogramId, InFlight, Metrics, Model,
     Shape, SimTime,
 };
-use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Random stream for arrival times, keys and reads versus writes: the same
@@ -82,8 +81,9 @@ enum Happening {
 }
 
 /// A party in the diagram.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "snake_case"))]
 pub enum Node {
     /// All clients (the application tier), drawn as one.
     Clients,
@@ -94,8 +94,9 @@ pub enum Node {
 }
 
 /// What a message on the wire is, for the diagram's colours.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "snake_case"))]
 pub enum MessageKind {
     /// A client asks a cache node for a key.
     Lookup,
@@ -124,7 +125,8 @@ pub enum MessageKind {
 }
 
 /// A message on the wire, as the diagram draws it.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct Message {
     /// Who sent it to whom, and when it left and arrives.
     pub flight: InFlight<Node>,
@@ -133,7 +135,8 @@ pub struct Message {
 }
 
 /// One cache node as the diagram shows it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct CacheNodeView {
     /// Up or down (cache nodes are not slowed).
     pub condition: Condition,
@@ -148,7 +151,8 @@ pub struct CacheNodeView {
 }
 
 /// The database as the diagram shows it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct DatabaseView {
     /// Queries being served.
     pub busy: u32,
@@ -161,7 +165,8 @@ pub struct DatabaseView {
 }
 
 /// A stale read, for the diagram to flash.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct StaleFlash {
     /// Where it was served: a cache node or the database.
     pub node: Node,
@@ -172,7 +177,8 @@ pub struct StaleFlash {
 }
 
 /// Everything the diagram draws at one instant.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct Snapshot {
     /// The instant.
     pub now: SimTime,
@@ -189,7 +195,8 @@ pub struct Snapshot {
 }
 
 /// A change of the cache ring: a node left or joined.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct Remap {
     /// When, in seconds.
     pub at: f64,

@@ -3,13 +3,16 @@
 use super::eviction::Policy;
 use crate::fault::{Fault, FaultKind};
 use crate::keyspace::Strategy;
-use crate::params::{ParamError, ParamKind, ParamSpec, Scenario, float, inconsistent, int};
-use serde::{Deserialize, Serialize};
+use crate::params::{
+    Field, ParamError, ParamKind, ParamSpec, Scenario, fields, float, inconsistent, int, named,
+    names,
+};
 use std::fmt;
 
 /// What a write does to the database and the cache.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "snake_case"))]
 pub enum WriteStrategy {
     /// Cache-aside: write the database, then delete the key from the cache
     /// so the next read fetches the new value.
@@ -51,8 +54,9 @@ impl fmt::Display for WriteStrategy {
 }
 
 /// What happens when many readers miss the same key at once.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "snake_case"))]
 pub enum Coalescing {
     /// Every miss reads the database.
     None,
@@ -90,8 +94,9 @@ impl fmt::Display for Coalescing {
 
 /// How keys are spread over the cache nodes: a [`Strategy`] of the shared
 /// key space, by name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "snake_case"))]
 pub enum Placement {
     /// A hash ring with virtual nodes.
     ConsistentHashing,
@@ -143,8 +148,7 @@ impl fmt::Display for Placement {
 }
 
 /// Everything a caching experiment can change. Times are in seconds.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Params {
     /// How a full cache node chooses what to evict.
     pub policy: Policy,
@@ -253,29 +257,18 @@ impl Default for Params {
     }
 }
 
-/// The `name()` of each of a list of enum values, as a constant array.
-macro_rules! names {
-    ($all:expr) => {{
-        let mut names = [""; $all.len()];
-        let mut i = 0;
-        while i < names.len() {
-            names[i] = $all[i].name();
-            i += 1;
-        }
-        names
-    }};
-}
-
-const POLICIES: [&str; Policy::ALL.len()] = names!(Policy::ALL);
-const WRITES: [&str; WriteStrategy::ALL.len()] = names!(WriteStrategy::ALL);
-const COALESCING: [&str; Coalescing::ALL.len()] = names!(Coalescing::ALL);
-const PLACEMENTS: [&str; Placement::ALL.len()] = names!(Placement::ALL);
+const POLICIES: [&str; Policy::ALL.len()] = names!(Policy::ALL, name);
+const WRITES: [&str; WriteStrategy::ALL.len()] = names!(WriteStrategy::ALL, name);
+const COALESCING: [&str; Coalescing::ALL.len()] = names!(Coalescing::ALL, name);
+const PLACEMENTS: [&str; Placement::ALL.len()] = names!(Placement::ALL, name);
 
 /// Most keys a run may have.
 const MAX_KEYS: i64 = 1_000_000;
 
 /// What cache nodes are called in messages.
 pub(super) const NOUN: &str = "cache node";
+
+named!(Policy => name, WriteStrategy => name, Coalescing => name, Placement => name);
 
 impl Scenario for Params {
     #[rustfmt::skip]
@@ -313,6 +306,10 @@ impl Scenario for Params {
         ParamSpec { key: "duration", label: "Duration", unit: "s", kind: float(1.0, 3_600.0), help: "Simulated seconds to run." },
         ParamSpec { key: "warmup", label: "Warm-up", unit: "s", kind: float(0.0, 3_000.0), help: "Simulated seconds left out of the statistics while the cache fills." },
     ];
+
+    fn fields(&mut self, visit: &mut dyn FnMut(&'static str, &mut dyn Field)) {
+        fields!(self, visit: policy, cache_nodes, capacity, keys, zipf_alpha, read_ratio, ttl, ttl_jitter, write_strategy, flush_interval, request_rate, db_latency, db_cv, db_capacity, db_queue, network_delay, leases, coalescing, early_refresh_beta, placement, virtual_nodes, hot_key, hot_key_share, hot_key_from, hot_key_until, scan_rate, scan_from, scan_until, warm_start, faults, duration, warmup);
+    }
 
     fn check(&self) -> Result<(), ParamError> {
         if self.warmup >= self.duration {

@@ -2,7 +2,6 @@
 //! (Distributed Caching)* branch.
 
 use crate::catalog::{Preset, Variants};
-use crate::experiment::Pattern;
 
 const PERFORMANCE: &str = "Performance: Stores frequently accessed data";
 const LATENCY: &str = "Reduced Latency: Delivers data to users much faster";
@@ -16,7 +15,6 @@ const DISTRIBUTED: &str =
 pub const PRESETS: &[Preset] = &[
     Preset {
         id: "cache-performance",
-        pattern: Pattern::Caching,
         title: "A cache in front of an overloaded database",
         what_to_look_for: "The database serves at most 1,600 queries a second (8 at a time, 5 ms \
             each). Without a cache it receives all 3,000 requests a second: its queue fills, over \
@@ -34,7 +32,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "cache-latency",
-        pattern: Pattern::Caching,
         title: "Hits are answered from memory",
         what_to_look_for: "At 500 requests a second the database keeps up, yet without a cache \
             every read pays a round trip to it and its 5 ms query: the median read takes about \
@@ -51,7 +48,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "cache-invalidation",
-        pattern: Pattern::Caching,
         title: "What a write does to the cached copy",
         what_to_look_for: "Every write updates the database. If it leaves the cache alone (TTL \
             only), a cached copy stays old until its 30 s TTL runs out, and the popular keys are \
@@ -68,7 +64,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "cache-race",
-        pattern: Pattern::Caching,
         title: "The cache-aside race, and leases",
         what_to_look_for: "Writes delete the key and values never expire. A reader misses and \
             reads version n; before its fill reaches the cache, a writer commits n+1 and deletes \
@@ -97,7 +92,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "cache-eviction",
-        pattern: Pattern::Caching,
         title: "Eviction policies against a scan",
         what_to_look_for: "At 20 s a batch job reads 6,000 cold keys once each in two seconds. \
             Under LRU and FIFO they push the working set out: the application's hit ratio drops \
@@ -123,7 +117,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "cache-ttl",
-        pattern: Pattern::Caching,
         title: "How long to cache: hit ratio against freshness",
         what_to_look_for: "Writes go to the database only, so a cached value is refreshed only \
             when it expires. A longer TTL means more hits and less database load, and more \
@@ -143,7 +136,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "cache-stampede",
-        pattern: Pattern::Caching,
         title: "A hot key expires: the stampede",
         what_to_look_for: "Key 0 takes half of 4,000 requests a second and takes 200 ms to \
             compute. Each time it expires, unprotected, every request in those 200 ms misses and \
@@ -176,7 +168,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "cache-jitter",
-        pattern: Pattern::Caching,
         title: "Values cached together expire together",
         what_to_look_for: "The cache starts warm, every value stored at the same moment with a \
             10 s TTL. Without jitter they all expire together and the database takes a wave of \
@@ -200,7 +191,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "cache-scale-out",
-        pattern: Pattern::Caching,
         title: "Adding cache nodes adds memory",
         what_to_look_for: "Each node holds 1,000 items of 10,000 keys. One node catches about \
             half the reads; with two and four nodes the keys spread over more memory, the hit \
@@ -215,7 +205,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "cache-node-loss",
-        pattern: Pattern::Caching,
         title: "A cache node dies: consistent hashing against mod N",
         what_to_look_for: "Node 2 of 4 dies at 30 s and clients drop it from the ring. With \
             consistent hashing only its keys move — about a quarter of the keys and of the \
@@ -242,7 +231,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "cache-write-behind",
-        pattern: Pattern::Caching,
         title: "Write-behind: fast writes, until a node dies",
         what_to_look_for: "Write-behind acknowledges a write as soon as the cache node has it: \
             writes take 1 ms instead of about 6, and a key written several times between \

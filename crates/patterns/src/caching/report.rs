@@ -4,10 +4,10 @@ use super::model::{CacheCluster, Remap};
 use crate::dashboard::{Dashboard, Panel, Stat, Trace};
 use crate::report::LatencySummary;
 use archsim_core::{CounterId, Metrics, SimTime, Simulation};
-use serde::Serialize;
 
 /// One cache node's share of the work.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct NodeReport {
     /// Node number, from 1.
     pub node: u32,
@@ -30,10 +30,11 @@ pub struct NodeReport {
 }
 
 /// Latency of completed requests, measured window, in seconds.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct Latencies {
     /// Every request.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "json", serde(flatten))]
     pub all: LatencySummary,
     /// Reads only.
     pub reads: LatencySummary,
@@ -43,7 +44,8 @@ pub struct Latencies {
 
 /// Time series for the live charts: one point per bucket of simulated time,
 /// warm-up included.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct Series {
     /// Width of a bucket, in seconds.
     pub bucket: f64,
@@ -83,7 +85,8 @@ pub struct Series {
 }
 
 /// The report of a caching run.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct Report {
     /// Requests that arrived (whole run).
     pub arrived: u64,

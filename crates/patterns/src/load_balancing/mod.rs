@@ -33,10 +33,43 @@ pub use params::{Algorithm, Params};
 pub use presets::PRESETS;
 pub use report::{BackendReport, Report, Series};
 
+use crate::catalog::Variants;
 use crate::dashboard::Dashboard;
-use crate::live::{Runnable, View, run_to_end, sim_config};
+use crate::live::{Runnable, run_to_end, sim_config};
 use crate::params::{ParamError, Settings};
+use crate::pattern::{About, FaultTarget, Pattern};
 use archsim_core::Simulation;
+
+/// The pattern, as the catalog, the CLI and its page of the site know it.
+pub static PATTERN: Pattern = Pattern::of::<Kind>(About {
+    id: "load-balancing",
+    title: "Load Balancing",
+    mindmap_branch: "Load Balancing",
+    presets: PRESETS,
+    fault_target: Some(FaultTarget {
+        noun: "backend",
+        slow: true,
+    }),
+    headline: &[
+        ("arrived", "/arrived"),
+        ("completed", "/completed"),
+        ("rejected", "/rejected"),
+        ("failed", "/failed"),
+        ("timed_out", "/timed_out"),
+        ("throughput/s", "/throughput"),
+        ("mean_s", "/latency/mean"),
+        ("p50_s", "/latency/p50"),
+        ("p95_s", "/latency/p95"),
+        ("p99_s", "/latency/p99"),
+        ("max_s", "/latency/max"),
+        ("imbalance", "/load_imbalance"),
+        ("broken_sessions", "/broken_sessions"),
+    ],
+    default_variants: Variants {
+        key: "algorithm",
+        values: &["round_robin", "least_connections", "power_of_two"],
+    },
+});
 
 /// A simulation of checked `params`, started and ready to step: what the
 /// playground animates.
@@ -65,6 +98,7 @@ impl Runnable for Kind {
     type Params = Params;
     type Model = LoadBalancer;
     type Report = Report;
+    type Snapshot = Snapshot;
     fn simulation(params: &Params, seed: u64) -> Result<Simulation<LoadBalancer>, ParamError> {
         simulation(params, seed)
     }
@@ -77,8 +111,8 @@ impl Runnable for Kind {
     fn dashboard(report: &Report) -> Dashboard {
         report.dashboard()
     }
-    fn view(sim: &Simulation<LoadBalancer>) -> View {
-        View::LoadBalancing(sim.snapshot())
+    fn view(sim: &Simulation<LoadBalancer>) -> Snapshot {
+        sim.snapshot()
     }
     fn requests(report: &Report) -> u64 {
         report.arrived

@@ -14,7 +14,6 @@ use archsim_core::{
     Condition, Context, CounterId, Distribution, GaugeId, HistogramId, InFlight, Metrics, Model,
     SimTime,
 };
-use serde::Serialize;
 use std::collections::VecDeque;
 
 /// Random stream for arrival times, clients and service demands: the same
@@ -197,8 +196,9 @@ pub struct LoadBalancer {
 }
 
 /// A node in the diagram.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "snake_case"))]
 pub enum Node {
     /// All clients, drawn as one.
     Clients,
@@ -207,7 +207,8 @@ pub enum Node {
 }
 
 /// One backend as the diagram shows it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct BackendView {
     /// True condition.
     pub condition: Condition,
@@ -230,7 +231,8 @@ pub struct BackendView {
 }
 
 /// Everything the diagram draws at one instant.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct Snapshot {
     /// The instant.
     pub now: SimTime,

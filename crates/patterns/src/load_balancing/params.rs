@@ -1,14 +1,17 @@
 //! The load-balancing experiment's public parameters.
 
 use crate::fault::Fault;
-use crate::params::{ParamError, ParamKind, ParamSpec, Scenario, float, inconsistent, int};
+use crate::params::{
+    Field, ParamError, ParamKind, ParamSpec, Scenario, fields, float, inconsistent, int, named,
+    names,
+};
 use archsim_core::Shape;
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How the balancer picks a backend for a request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "snake_case"))]
 pub enum Algorithm {
     /// Each backend in turn.
     RoundRobin,
@@ -71,8 +74,7 @@ impl fmt::Display for Algorithm {
 }
 
 /// Everything a load-balancing experiment can change. Times are in seconds.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Params {
     /// How the balancer picks a backend.
     pub algorithm: Algorithm,
@@ -155,22 +157,10 @@ impl Default for Params {
     }
 }
 
-/// The `name()` of each of a list of enum values, as a constant array: the
-/// parameter table's choices can then never disagree with the enums.
-macro_rules! names {
-    ($all:expr) => {{
-        let mut names = [""; $all.len()];
-        let mut i = 0;
-        while i < names.len() {
-            names[i] = $all[i].name();
-            i += 1;
-        }
-        names
-    }};
-}
+const ALGORITHMS: [&str; Algorithm::ALL.len()] = names!(Algorithm::ALL, name);
+const SHAPES: [&str; Shape::ALL.len()] = names!(Shape::ALL, name);
 
-const ALGORITHMS: [&str; Algorithm::ALL.len()] = names!(Algorithm::ALL);
-const SHAPES: [&str; Shape::ALL.len()] = names!(Shape::ALL);
+named!(Algorithm => name, Shape => name);
 
 impl Scenario for Params {
     #[rustfmt::skip]
@@ -200,6 +190,10 @@ impl Scenario for Params {
         ParamSpec { key: "duration", label: "Duration", unit: "s", kind: float(1.0, 3_600.0), help: "Simulated seconds to run." },
         ParamSpec { key: "warmup", label: "Warm-up", unit: "s", kind: float(0.0, 3_000.0), help: "Simulated seconds left out of the statistics." },
     ];
+
+    fn fields(&mut self, visit: &mut dyn FnMut(&'static str, &mut dyn Field)) {
+        fields!(self, visit: algorithm, backends, workers, arrival_rate, service_rate, service_distribution, service_cv, queue_capacity, timeout, speed_spread, health_check_interval, unhealthy_threshold, healthy_threshold, sticky_sessions, clients, retry, regions, network_delay, region_delay, burst_on, burst_off, faults, duration, warmup);
+    }
 
     fn check(&self) -> Result<(), ParamError> {
         if self.warmup >= self.duration {

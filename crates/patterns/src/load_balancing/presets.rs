@@ -2,13 +2,11 @@
 //! *Load Balancing* branch.
 
 use crate::catalog::{Preset, Variants};
-use crate::experiment::Pattern;
 
 /// The load-balancing presets, in the order of the mind-map's leaves.
 pub const PRESETS: &[Preset] = &[
     Preset {
         id: "lb-distribute",
-        pattern: Pattern::LoadBalancing,
         title: "Spreading requests over a fleet",
         what_to_look_for: "Round robin hands each of the four backends exactly a quarter of the \
             requests, so the per-backend bars stay level and load imbalance sits at 1.0; random \
@@ -29,7 +27,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "lb-overload",
-        pattern: Pattern::LoadBalancing,
         title: "One server versus a balanced fleet",
         what_to_look_for: "Three hundred requests a second swamp a single server that can serve \
             a hundred: its queue fills within a second, most requests are rejected and those \
@@ -50,7 +47,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "lb-health-checks",
-        pattern: Pattern::LoadBalancing,
         title: "Routing around a dead backend",
         what_to_look_for: "Backend 2 dies at 20 s. Without health checks the balancer keeps \
             sending it a quarter of the traffic and every one of those requests fails until it \
@@ -74,7 +70,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "lb-sticky-sessions",
-        pattern: Pattern::LoadBalancing,
         title: "Sticky sessions and what breaks them",
         what_to_look_for: "Without affinity, three requests in four land on a backend that does \
             not hold the client's session (broken sessions climb with every request). With sticky \
@@ -98,7 +93,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "lb-server-load",
-        pattern: Pattern::LoadBalancing,
         title: "Algorithms that see server load",
         what_to_look_for: "The fleet is uneven: speeds run from 0.2 to 1.8. Round robin gives the \
             slowest backend as much work as the fastest, so its queue overflows and the 99th \
@@ -129,7 +123,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "lb-geography",
-        pattern: Pattern::LoadBalancing,
         title: "Routing by geography",
         what_to_look_for: "Clients and backends are spread over three regions 50 ms apart. Round \
             robin sends two requests in three to another region, so the median pays a cross-region \

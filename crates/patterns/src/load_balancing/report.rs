@@ -4,10 +4,10 @@ use super::model::LoadBalancer;
 use crate::dashboard::{Dashboard, Panel, Stat, Trace};
 use crate::report::LatencySummary;
 use archsim_core::Simulation;
-use serde::Serialize;
 
 /// One backend's share of the work, over the measured window.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct BackendReport {
     /// Backend number, from 1.
     pub backend: u32,
@@ -29,7 +29,8 @@ pub struct BackendReport {
 
 /// Time series for the live charts: one point per bucket of simulated time,
 /// warm-up included.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct Series {
     /// Width of a bucket, in seconds.
     pub bucket: f64,
@@ -58,7 +59,8 @@ pub struct Series {
 }
 
 /// The report of a load-balancing run.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct Report {
     /// Requests that arrived (whole run).
     pub arrived: u64,

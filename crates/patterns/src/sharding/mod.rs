@@ -70,10 +70,44 @@ pub use params::{MigrationReads, Params, ShardKey};
 pub use presets::PRESETS;
 pub use report::{Latency, MigrationReport, Report, Series, ShardReport};
 
+use crate::catalog::Variants;
 use crate::dashboard::Dashboard;
-use crate::live::{Runnable, View, run_to_end, sim_config};
+use crate::live::{Runnable, run_to_end, sim_config};
 use crate::params::{ParamError, Settings};
+use crate::pattern::{About, FaultTarget, Pattern};
 use archsim_core::Simulation;
+
+/// The pattern, as the catalog, the CLI and its page of the site know it.
+pub static PATTERN: Pattern = Pattern::of::<Kind>(About {
+    id: "sharding",
+    title: "Database Sharding",
+    mindmap_branch: "Database Sharding / Partitioning",
+    presets: PRESETS,
+    fault_target: Some(FaultTarget {
+        noun: "shard",
+        slow: true,
+    }),
+    headline: &[
+        ("arrived", "/arrived"),
+        ("completed", "/completed"),
+        ("rejected", "/rejected"),
+        ("failed", "/failed"),
+        ("throughput/s", "/throughput"),
+        ("single_p50_s", "/latency/single_shard/p50"),
+        ("single_p99_s", "/latency/single_shard/p99"),
+        ("scatter_p50_s", "/latency/scatter_gather/p50"),
+        ("scatter_p99_s", "/latency/scatter_gather/p99"),
+        ("hot_shard_p99_s", "/latency/hot_shard_p99"),
+        ("imbalance", "/load_imbalance"),
+        ("requests/query", "/requests_per_query"),
+        ("moved", "/moved_fraction"),
+        ("unavailable", "/peak_unavailable"),
+    ],
+    default_variants: Variants {
+        key: "strategy",
+        values: &["mod_n", "range", "consistent_hashing"],
+    },
+});
 
 /// A simulation of checked `params`, started and ready to step: what the
 /// playground animates.
@@ -102,6 +136,7 @@ impl Runnable for Kind {
     type Params = Params;
     type Model = ShardedDatabase;
     type Report = Report;
+    type Snapshot = Snapshot;
     fn simulation(params: &Params, seed: u64) -> Result<Simulation<ShardedDatabase>, ParamError> {
         simulation(params, seed)
     }
@@ -114,8 +149,8 @@ impl Runnable for Kind {
     fn dashboard(report: &Report) -> Dashboard {
         report.dashboard()
     }
-    fn view(sim: &Simulation<ShardedDatabase>) -> View {
-        View::Sharding(sim.snapshot())
+    fn view(sim: &Simulation<ShardedDatabase>) -> Snapshot {
+        sim.snapshot()
     }
     fn requests(report: &Report) -> u64 {
         report.arrived

@@ -26,7 +26,6 @@ use archsim_core::{
     Condition, Context, CounterId, Distribution, GaugeId, HistogramId, InFlight, Metrics, Model,
     Rng, SimTime,
 };
-use serde::Serialize;
 use std::collections::VecDeque;
 
 /// Random stream for arrival times, query kinds and rows: the same whatever
@@ -128,8 +127,9 @@ struct InBatch {
 }
 
 /// Whether a shard is part of the placement.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "snake_case"))]
 pub enum Membership {
     /// Provisioned for a resharding that has not started: no rows.
     Standby,
@@ -235,8 +235,9 @@ pub struct ShardedDatabase {
 }
 
 /// A node in the diagram.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "snake_case"))]
 pub enum Node {
     /// The query router (clients stand behind it).
     Router,
@@ -245,7 +246,8 @@ pub enum Node {
 }
 
 /// One shard as the diagram shows it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct ShardView {
     /// The primary's true condition.
     pub condition: Condition,
@@ -271,7 +273,8 @@ pub struct ShardView {
 }
 
 /// A resharding as the diagram shows it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct MigrationView {
     /// Rows that have to move.
     pub moved_rows: u64,
@@ -282,7 +285,8 @@ pub struct MigrationView {
 }
 
 /// Everything the diagram draws at one instant.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct Snapshot {
     /// The instant.
     pub now: SimTime,

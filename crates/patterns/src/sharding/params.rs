@@ -2,13 +2,16 @@
 
 use crate::fault::Fault;
 use crate::keyspace::Strategy;
-use crate::params::{ParamError, ParamKind, ParamSpec, Scenario, float, inconsistent, int};
-use serde::{Deserialize, Serialize};
+use crate::params::{
+    Field, ParamError, ParamKind, ParamSpec, Scenario, fields, float, inconsistent, int, named,
+    names,
+};
 use std::fmt;
 
 /// Which column of the table decides a row's shard.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "snake_case"))]
 pub enum ShardKey {
     /// The user's id, handed out in sign-up order (auto-increment): many
     /// distinct values, each user a small share of the traffic.
@@ -49,8 +52,9 @@ impl fmt::Display for ShardKey {
 }
 
 /// Where a read goes while its row may be on its way to a new shard.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "snake_case"))]
 pub enum MigrationReads {
     /// The old shard serves a row until its copy on the new shard is
     /// committed: one request per read, always a hit.
@@ -80,11 +84,9 @@ impl fmt::Display for MigrationReads {
 }
 
 /// Everything a sharding experiment can change. Times are in seconds.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Params {
     /// How key values are mapped to shards.
-    #[serde(with = "strategy_id")]
     pub strategy: Strategy,
     /// Database servers the table is split over.
     pub shards: u32,
@@ -165,39 +167,11 @@ impl Default for Params {
     }
 }
 
-/// `Strategy` by its id (`mod_n`, `consistent_hashing`, …), so the key
-/// space's type serves as a parameter without knowing about serde.
-mod strategy_id {
-    use crate::keyspace::Strategy;
-    use serde::{Deserialize, Deserializer, Serializer, de::Error};
-
-    pub(super) fn serialize<S: Serializer>(s: &Strategy, out: S) -> Result<S::Ok, S::Error> {
-        out.serialize_str(s.id())
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(input: D) -> Result<Strategy, D::Error> {
-        let id = String::deserialize(input)?;
-        Strategy::from_id(&id).ok_or_else(|| D::Error::custom(format!("unknown strategy '{id}'")))
-    }
-}
-
-/// The names of a list of values, as a constant array, so the parameter
-/// table's choices can never disagree with the enums.
-macro_rules! names {
-    ($all:expr, $name:ident) => {{
-        let mut names = [""; $all.len()];
-        let mut i = 0;
-        while i < names.len() {
-            names[i] = $all[i].$name();
-            i += 1;
-        }
-        names
-    }};
-}
-
 const STRATEGIES: [&str; Strategy::ALL.len()] = names!(Strategy::ALL, id);
 const SHARD_KEYS: [&str; ShardKey::ALL.len()] = names!(ShardKey::ALL, name);
 const READS: [&str; MigrationReads::ALL.len()] = names!(MigrationReads::ALL, name);
+
+named!(Strategy => id, ShardKey => name, MigrationReads => name);
 
 impl Scenario for Params {
     #[rustfmt::skip]
@@ -226,6 +200,10 @@ impl Scenario for Params {
         ParamSpec { key: "duration", label: "Duration", unit: "s", kind: float(1.0, 3_600.0), help: "Simulated seconds to run." },
         ParamSpec { key: "warmup", label: "Warm-up", unit: "s", kind: float(0.0, 3_000.0), help: "Simulated seconds left out of the statistics." },
     ];
+
+    fn fields(&mut self, visit: &mut dyn FnMut(&'static str, &mut dyn Field)) {
+        fields!(self, visit: strategy, shards, virtual_nodes, shard_key, keys, tenants, countries, zipf_alpha, query_mix, request_rate, service_rate, workers, queue_capacity, network_delay, replicas, failover_delay, reshard_at, reshard_to, migration_rate, migration_reads, faults, duration, warmup);
+    }
 
     fn check(&self) -> Result<(), ParamError> {
         if self.warmup >= self.duration {

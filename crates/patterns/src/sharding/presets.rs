@@ -2,13 +2,11 @@
 //! *Database Sharding / Partitioning* branch.
 
 use crate::catalog::{Preset, Variants};
-use crate::experiment::Pattern;
 
 /// The sharding presets, in the order of the mind-map's leaves.
 pub const PRESETS: &[Preset] = &[
     Preset {
         id: "shard-scale-out",
-        pattern: Pattern::Sharding,
         title: "One database server versus four shards",
         what_to_look_for: "One database server holding all 10,000 rows can serve about 200 \
             queries a second: of the 500 arriving each second it rejects more than half, and \
@@ -26,7 +24,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "shard-routing",
-        pattern: Pattern::Sharding,
         title: "Lookups go to one shard",
         what_to_look_for: "When every query names its user id, the router sends it to the one \
             shard that holds its row: one shard request per query, the eight shards about a \
@@ -44,7 +41,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "shard-key-choice",
-        pattern: Pattern::Sharding,
         title: "The same table sharded by four different keys",
         what_to_look_for: "Hashing user ids spreads rows and queries evenly: the busiest shard \
             takes little more than the average and nothing is rejected. By tenant or by country, \
@@ -68,7 +64,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "shard-range-hotspot",
-        pattern: Pattern::Sharding,
         title: "Key ranges over ids that grow",
         what_to_look_for: "User ids are handed out in sign-up order, and new users are the active \
             ones. Key ranges put the newest ids — and about half of all queries — on the last \
@@ -90,7 +85,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "shard-scatter-gather",
-        pattern: Pattern::Sharding,
         title: "Scatter-gather waits for the slowest shard",
         what_to_look_for: "A fifth of the queries do not name the user id and must ask every \
             shard. Adding shards makes lookups faster, since each shard has less to do, but \
@@ -108,7 +102,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "shard-resharding",
-        pattern: Pattern::Sharding,
         title: "Adding a shard: how many rows move",
         what_to_look_for: "At 20 s a fifth shard joins. Hash mod N sends about four rows in five \
             to a different shard, so the copy runs for about 16 s, and while it competes with \
@@ -131,7 +124,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "shard-failover",
-        pattern: Pattern::Sharding,
         title: "A shard fails, with and without a replica",
         what_to_look_for: "Shard 2's primary fails at 20 s and comes back at 40 s. Without a \
             replica, its quarter of the rows is unavailable for the whole 20 s: every lookup of \
@@ -153,7 +145,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "shard-migration-reads",
-        pattern: Pattern::Sharding,
         title: "Reading rows while they move",
         what_to_look_for: "Going from four shards to eight moves about half the rows, which takes \
             about 10 s at 500 rows a second. Reading each row from its old shard until its copy \

@@ -4,10 +4,10 @@ use super::model::ShardedDatabase;
 use crate::dashboard::{Dashboard, Panel, Stat, Trace};
 use crate::report::LatencySummary;
 use archsim_core::Simulation;
-use serde::Serialize;
 
 /// One shard's rows and share of the work.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct ShardReport {
     /// Shard number, from 1.
     pub shard: u32,
@@ -36,7 +36,8 @@ pub struct ShardReport {
 }
 
 /// The resharding, if the run has one.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct MigrationReport {
     /// When it started, seconds.
     pub started: f64,
@@ -59,7 +60,8 @@ pub struct MigrationReport {
 
 /// Time series for the live charts: one point per bucket of simulated time,
 /// warm-up included.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct Series {
     /// Width of a bucket, in seconds.
     pub bucket: f64,
@@ -102,10 +104,11 @@ pub struct Series {
 /// Query latencies, measured window: of all completed queries (at the top
 /// level, as every pattern reports them), of each kind, and of the
 /// busiest shard.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct Latency {
     /// All completed queries.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "json", serde(flatten))]
     pub all: LatencySummary,
     /// Completed single-shard queries.
     pub single_shard: LatencySummary,
@@ -116,7 +119,8 @@ pub struct Latency {
 }
 
 /// The report of a sharding run.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct Report {
     /// Queries that arrived (whole run).
     pub arrived: u64,

@@ -45,14 +45,14 @@ pub(crate) fn DoorCard(props: &Props) -> Html {
                 onclick={move |_| on_close.emit(())}>{ "×" }</button>
             <p class="door-leaf">{ props.leaf.clone() }</p>
             if door.presets.is_empty() {
-                <p><a href={site.page(&door.chapter())}>{ format!("Read the chapter on {}", door.pattern.title()) }</a></p>
+                <p><a href={site.page(&door.chapter())}>{ format!("Read the chapter on {}", door.pattern.title) }</a></p>
             }
             { for door.presets.iter().map(|p| html! {
                 <section class="door-experiment">
                     <h2>{ p.title }</h2>
                     <p class="look-for-text"><strong>{ "What to look for: " }</strong>{ p.what_to_look_for }</p>
                     <p class="door-links">
-                        <a href={site.experiment(p.id)} class="button primary">{ "Run the experiment" }</a>
+                        <a href={site.experiment(door.pattern.id, p.id)} class="button primary">{ "Run the experiment" }</a>
                         <a href={site.page(&door.section(p))}>{ "Read in the book" }</a>
                     </p>
                 </section>

@@ -7,27 +7,28 @@
 //! in its pattern's book chapter under an anchor named by its id, so the
 //! section is `book/<pattern>.html#<preset>`. A leaf of a pattern with no
 //! model yet is no door: it is drawn as plain text. Nothing here knows which
-//! patterns exist: it all comes from the catalog.
+//! patterns exist: it all comes from the catalog's words
+//! ([`crate::catalog`]), so the map needs no model to know its doors.
 
+use crate::catalog::{PATTERNS, PatternInfo, PresetInfo};
 use archsim_mindmap::Mindmap;
-use archsim_patterns::{Pattern, Preset, catalog};
 
 /// What a leaf opens.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Door {
     /// The pattern of the leaf's branch.
-    pub(crate) pattern: Pattern,
+    pub(crate) pattern: &'static PatternInfo,
     /// The experiments that demonstrate the leaf, in catalog order: usually
     /// one, sometimes a few (one claim, several angles); none if the
     /// catalog lacks one, when the door opens the chapter.
-    pub(crate) presets: Vec<&'static Preset>,
+    pub(crate) presets: Vec<&'static PresetInfo>,
 }
 
 /// Where activating a door leads.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Destination {
-    /// The experiment page of a preset.
-    Experiment(&'static str),
+    /// The experiment page of a preset: its pattern's id and its own.
+    Experiment(&'static str, &'static str),
     /// A page of the book, relative to the site's root.
     Book(String),
 }
@@ -37,18 +38,18 @@ impl Door {
     /// chapter.
     pub(crate) fn destination(&self) -> Destination {
         match self.presets.first() {
-            Some(p) => Destination::Experiment(p.id),
+            Some(p) => Destination::Experiment(self.pattern.id, p.id),
             None => Destination::Book(self.chapter()),
         }
     }
 
     /// The pattern's chapter of the book.
     pub(crate) fn chapter(&self) -> String {
-        format!("book/{}.html", self.pattern.id())
+        format!("book/{}.html", self.pattern.id)
     }
 
     /// The book section that embeds `preset`.
-    pub(crate) fn section(&self, preset: &Preset) -> String {
+    pub(crate) fn section(&self, preset: &PresetInfo) -> String {
         format!("{}#{}", self.chapter(), preset.id)
     }
 
@@ -61,7 +62,7 @@ impl Door {
     /// for there.
     pub(crate) fn description(&self) -> String {
         match self.presets.as_slice() {
-            [] => format!("Opens the book's chapter on {}.", self.pattern.title()),
+            [] => format!("Opens the book's chapter on {}.", self.pattern.title),
             [only] => format!(
                 "Opens the experiment “{}”; also in the book. {}",
                 only.title, only.what_to_look_for
@@ -87,27 +88,20 @@ pub(crate) fn find(map: &Mindmap) -> Vec<Option<Door>> {
             if !node.children.is_empty() || node.depth <= 2 {
                 return None;
             }
-            let branch = map
-                .ancestors(node.index)
-                .find(|&a| map.nodes[a].depth == 2)?;
-            let branch = normalise(&map.plain_text(branch));
-            let pattern = Pattern::ALL
-                .into_iter()
-                .find(|p| normalise(p.mindmap_branch()) == branch)?;
+            let branch = normalise(&map.plain_text(map.branch_of(node.index)?));
+            let pattern = PATTERNS.iter().find(|p| normalise(p.branch) == branch)?;
             let leaf = normalise(&node.plain_text());
-            let presets = catalog::of(pattern)
-                .filter(|p| normalise(p.mindmap_leaf) == leaf)
+            let presets = pattern
+                .presets
+                .iter()
+                .filter(|p| normalise(p.leaf) == leaf)
                 .collect();
             Some(Door { pattern, presets })
         })
         .collect()
 }
 
-/// Whitespace runs as single spaces, ends trimmed: how the catalog's check
-/// compares leaves with presets.
-fn normalise(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+use archsim_mindmap::collapse_whitespace as normalise;
 
 #[cfg(test)]
 mod tests {
@@ -119,7 +113,7 @@ mod tests {
     fn every_preset_is_behind_a_leaf_of_the_site_map() {
         let map = archsim_mindmap::parse(MAP).expect("the site's map parses");
         let doors = find(&map);
-        for preset in catalog::all() {
+        for preset in PATTERNS.iter().flat_map(|p| p.presets) {
             let leaf = doors
                 .iter()
                 .position(|d| d.as_ref().is_some_and(|d| d.presets.contains(&preset)))
@@ -133,13 +127,10 @@ mod tests {
         let map = archsim_mindmap::parse(MAP).expect("the site's map parses");
         let doors = find(&map);
         for node in &map.nodes {
-            let branch = map
-                .ancestors(node.index)
-                .find(|&a| map.nodes[a].depth == 2)
-                .map(|b| map.plain_text(b));
+            let branch = map.branch_of(node.index).map(|b| map.plain_text(b));
             let simulated = branch
                 .as_deref()
-                .is_some_and(|b| Pattern::ALL.iter().any(|p| p.mindmap_branch() == b));
+                .is_some_and(|b| PATTERNS.iter().any(|p| p.branch == b));
             let door = &doors[node.index];
             assert_eq!(
                 door.is_some(),
@@ -161,11 +152,13 @@ mod tests {
         .expect("a map");
         let doors = find(&map);
         let overload = doors[2].as_ref().expect("a door, whitespace aside");
-        let preset = catalog::find("lb-overload").expect("the preset");
+        let preset = crate::catalog::owner("lb-overload")
+            .and_then(|p| p.presets.iter().find(|q| q.id == "lb-overload"))
+            .expect("the preset");
         assert_eq!(overload.presets, [preset]);
         assert_eq!(
             overload.destination(),
-            Destination::Experiment("lb-overload")
+            Destination::Experiment("load-balancing", "lb-overload")
         );
         assert_eq!(
             overload.section(preset),

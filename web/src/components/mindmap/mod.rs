@@ -246,7 +246,7 @@ fn MapView(props: &Props) -> Html {
         let (doors, site) = (doors.clone(), props.site);
         move |i: usize| {
             let href = match doors[i].as_ref().map(Door::destination) {
-                Some(Destination::Experiment(id)) => site.experiment(id),
+                Some(Destination::Experiment(pattern, id)) => site.experiment(pattern, id),
                 Some(Destination::Book(path)) => site.page(&path),
                 None => return,
             };

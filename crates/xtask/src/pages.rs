@@ -1,0 +1,276 @@
+//! The site's loads, and the HTML page Trunk builds each one from.
+//!
+//! A load is a page with a bundle of its own: the home page (the mind-map,
+//! no model), one page per registered pattern (its model and diagram), the
+//! speed page (every model) and the map editor (the markdown parser). Each
+//! is a binary of the web crate and one page written from the template
+//! `web/page.html`, into `target/pages/`; each has a gzipped budget, kept
+//! here and nowhere else.
+//!
+//! The home page's body is the mind-map's outline as static HTML — every
+//! branch and leaf, each leaf with real links to its experiments and its
+//! book section — so that the map reads, and every link works, before the
+//! wasm starts or without JavaScript at all; the app replaces it when it
+//! starts.
+
+use crate::command::workspace_root;
+use archsim_mindmap::{Mindmap, collapse_whitespace};
+use archsim_patterns::Pattern;
+use std::fmt::Write;
+use std::fs;
+use std::path::PathBuf;
+
+/// KiB, for the budgets.
+const KIB: u64 = 1024;
+/// The home page: the map and the catalog's words.
+const HOME_BUDGET: u64 = 150 * KIB;
+/// A pattern's page: its model, its diagram and the experiment page.
+const PATTERN_BUDGET: u64 = 200 * KIB;
+/// The map editor, with the markdown and YAML parsers (its size when the
+/// site was split into loads).
+const EDITOR_BUDGET: u64 = 274 * KIB;
+/// The speed page carries every model: the budget the single bundle had.
+const SPEED_BUDGET: u64 = 350 * KIB;
+
+/// The map the home page draws.
+const SITE_MAP: &str = "mindmap/architectures.md";
+/// The template every page is written from.
+const TEMPLATE: &str = "web/page.html";
+/// Where the written pages go (Trunk reads them from there).
+const PAGES_DIR: &str = "target/pages";
+
+/// One page of the site with a bundle of its own.
+pub(crate) struct Load {
+    /// What people call it in the size table.
+    pub(crate) name: String,
+    /// Its folder in the site, `""` for the root.
+    pub(crate) dir: String,
+    /// The web crate's binary it runs.
+    bin: String,
+    /// The page's `<title>`.
+    title: String,
+    /// The page's description.
+    description: String,
+    /// What the page shows before (or without) its wasm.
+    body: String,
+    /// The most its first load may weigh, gzipped.
+    pub(crate) budget: u64,
+}
+
+/// Shown where a page needs its wasm to show anything.
+const NEEDS_WASM: &str = "    <noscript>archsim runs its simulations with WebAssembly, which needs \
+     JavaScript: please enable it.</noscript>";
+
+/// Every load, the home page first (Trunk empties the output folder of
+/// the load it builds, so the root goes before the folders inside it).
+pub(crate) fn loads() -> Result<Vec<Load>, String> {
+    let map_path = workspace_root().join(SITE_MAP);
+    let text = fs::read_to_string(&map_path)
+        .map_err(|e| format!("could not read {}: {e}", map_path.display()))?;
+    let map = archsim_mindmap::parse(&text)
+        .map_err(|e| format!("{SITE_MAP}:{}: {}", e.line, e.reason()))?;
+    let mut loads = vec![
+        Load {
+            name: "home page".to_owned(),
+            dir: String::new(),
+            bin: "archsim-web".to_owned(),
+            title: "archsim — run the architecture patterns you read about".to_owned(),
+            description: "Run the architecture patterns you read about: live, deterministic \
+                simulations of load balancing, caching, sharding and more."
+                .to_owned(),
+            body: outline(&map, archsim_patterns::all()),
+            budget: HOME_BUDGET,
+        },
+        Load {
+            name: "map editor".to_owned(),
+            dir: "map".to_owned(),
+            bin: "archsim-editor".to_owned(),
+            title: "Your mind-map — archsim".to_owned(),
+            description: "Draw a mind-map in markmap markdown, see it as you type, and share \
+                it as a link."
+                .to_owned(),
+            body: NEEDS_WASM.to_owned(),
+            budget: EDITOR_BUDGET,
+        },
+        Load {
+            name: "speed page".to_owned(),
+            dir: "speed".to_owned(),
+            bin: "speed".to_owned(),
+            title: "How fast does this browser simulate? — archsim".to_owned(),
+            description: "Every archsim model, run and timed in your browser.".to_owned(),
+            body: NEEDS_WASM.to_owned(),
+            budget: SPEED_BUDGET,
+        },
+    ];
+    for pattern in archsim_patterns::all() {
+        let entry = workspace_root().join(format!("web/src/bin/{}.rs", pattern.id()));
+        if !entry.is_file() {
+            return Err(format!(
+                "pattern `{}` is registered but has no page: write its entry point {} \
+                 (see web/src/bin/load-balancing.rs)",
+                pattern.id(),
+                entry.display()
+            ));
+        }
+        loads.push(Load {
+            name: format!("{} page", pattern.title()),
+            dir: pattern.id().to_owned(),
+            bin: pattern.id().to_owned(),
+            title: format!("{} — archsim", pattern.title()),
+            description: format!(
+                "{}: every claim of the mind-map's branch, as a live, deterministic simulation.",
+                pattern.title()
+            ),
+            body: NEEDS_WASM.to_owned(),
+            budget: PATTERN_BUDGET,
+        });
+    }
+    Ok(loads)
+}
+
+impl Load {
+    /// Write the load's page from the template; its path, for Trunk.
+    pub(crate) fn write_page(&self) -> Result<PathBuf, String> {
+        let template_path = workspace_root().join(TEMPLATE);
+        let template = fs::read_to_string(&template_path)
+            .map_err(|e| format!("could not read {}: {e}", template_path.display()))?;
+        let dir = workspace_root().join(PAGES_DIR);
+        fs::create_dir_all(&dir).map_err(|e| format!("could not create {}: {e}", dir.display()))?;
+        let page = template
+            // From target/pages/ back to web/.
+            .replace("{{web}}", "../../web")
+            .replace("{{bin}}", &self.bin)
+            .replace("{{title}}", &escape(&self.title))
+            .replace("{{description}}", &escape(&self.description))
+            .replace("{{body}}", &self.body);
+        let path = dir.join(format!("{}.html", self.bin));
+        fs::write(&path, page).map_err(|e| format!("could not write {}: {e}", path.display()))?;
+        Ok(path)
+    }
+}
+
+/// The home page's body before its wasm starts: the site's header and the
+/// map as nested lists, each leaf of a simulated pattern a link to its
+/// experiments and to its section of the book.
+fn outline(map: &Mindmap, patterns: &[&'static Pattern]) -> String {
+    let mut html = String::from(
+        "    <header class=\"site-header\"><a href=\"#/\" class=\"brand\">archsim</a>\
+         <nav aria-label=\"Site\"><a href=\"#/\">Experiments</a> <a href=\"map/index.html\">Your map</a> \
+         <a href=\"book/index.html\">Book</a> <a href=\"speed/index.html\">Speed</a></nav></header>\n\
+         <main class=\"page home outline\" id=\"main\">\n\
+         <h1>Run the architecture patterns you read about</h1>\n\
+         <noscript><p class=\"lede\">The interactive map and the experiments need JavaScript \
+         and WebAssembly; this outline of the map, and the book, read without them.</p></noscript>\n\
+         <nav class=\"map-outline\" aria-label=\"Outline of the mind-map\">\n",
+    );
+    list(map, 0, patterns, &mut html);
+    html.push_str("</nav>\n</main>");
+    html
+}
+
+/// The children of node `i` as a `<ul>`, recursively.
+fn list(map: &Mindmap, i: usize, patterns: &[&'static Pattern], html: &mut String) {
+    let children = &map.nodes[i].children;
+    if children.is_empty() {
+        return;
+    }
+    html.push_str("<ul>");
+    for &child in children {
+        html.push_str("<li>");
+        let label = escape(&map.plain_text(child));
+        match doors(map, child, patterns) {
+            Some((pattern, presets)) if !presets.is_empty() => {
+                let _ = write!(html, "{label}:");
+                for preset in presets {
+                    let _ = write!(
+                        html,
+                        " <a href=\"{id}/index.html#/sim/{preset}\">{title}</a> \
+                         (<a href=\"book/{id}.html#{preset}\">book</a>)",
+                        id = pattern.id(),
+                        preset = preset.id,
+                        title = escape(preset.title)
+                    );
+                }
+            }
+            Some((pattern, _)) => {
+                let _ = write!(html, "<a href=\"book/{}.html\">{label}</a>", pattern.id());
+            }
+            None => html.push_str(&label),
+        }
+        list(map, child, patterns, html);
+        html.push_str("</li>\n");
+    }
+    html.push_str("</ul>\n");
+}
+
+/// For a leaf under a simulated pattern's branch: the pattern and the
+/// presets that claim the leaf (as the home page's doors match them).
+fn doors(
+    map: &Mindmap,
+    i: usize,
+    patterns: &[&'static Pattern],
+) -> Option<(&'static Pattern, Vec<&'static archsim_patterns::Preset>)> {
+    if !map.is_leaf(i) {
+        return None;
+    }
+    let branch = collapse_whitespace(&map.plain_text(map.branch_of(i)?));
+    let pattern = *patterns
+        .iter()
+        .find(|p| collapse_whitespace(p.mindmap_branch()) == branch)?;
+    let leaf = collapse_whitespace(&map.plain_text(i));
+    let presets = pattern
+        .presets()
+        .iter()
+        .filter(|p| collapse_whitespace(p.mindmap_leaf) == leaf)
+        .collect();
+    Some((pattern, presets))
+}
+
+/// `text` safe inside HTML text and attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{escape, loads, outline};
+
+    #[test]
+    fn the_outline_links_every_preset_to_its_page_and_its_section() {
+        let map = archsim_mindmap::parse(include_str!("../../../mindmap/architectures.md"))
+            .expect("the site's map parses");
+        let html = outline(&map, archsim_patterns::all());
+        for pattern in archsim_patterns::all() {
+            for preset in pattern.presets() {
+                let page = format!("href=\"{}/index.html#/sim/{}\"", pattern.id(), preset.id);
+                let book = format!("href=\"book/{}.html#{}\"", pattern.id(), preset.id);
+                assert!(html.contains(&page), "{page}");
+                assert!(html.contains(&book), "{book}");
+            }
+        }
+        // Branches not simulated yet are there as text.
+        assert!(html.contains("<li>Event-Driven Architecture<ul>"), "{html}");
+        assert_eq!(html.matches("<ul>").count(), html.matches("</ul>").count());
+        assert_eq!(html.matches("<li>").count(), map.nodes.len() - 1);
+    }
+
+    #[test]
+    fn every_registered_pattern_is_a_load_with_a_budget() {
+        let loads = loads().expect("every pattern has an entry point");
+        assert_eq!(loads[0].dir, "", "the root first");
+        for pattern in archsim_patterns::all() {
+            assert!(loads.iter().any(|l| l.dir == pattern.id() && l.budget > 0));
+        }
+        assert_eq!(escape("a<b & \"c\">"), "a&lt;b &amp; &quot;c&quot;&gt;");
+    }
+}
