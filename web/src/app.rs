@@ -12,11 +12,10 @@ use crate::pages::{
     experiment::ExperimentPage, forward::Forward, home::Home, not_found::NotFound,
     pattern_index::PatternIndex, speed::Speed,
 };
-use crate::route::Route;
+use crate::route::{Route, Router};
 use crate::site::Site;
 use std::rc::Rc;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 /// The patterns a load has registered: a pattern's page has its own, the
 /// home page none. Compared by identity (it is made once, at start).
@@ -96,13 +95,10 @@ pub(crate) fn speed_pages(route: Route) -> Html {
 /// The whole app of one load.
 #[component]
 pub(crate) fn App(props: &AppProps) -> Html {
-    let pages = props.pages.0;
     html! {
         <ContextProvider<Site> context={props.site}>
             <ContextProvider<Registered> context={props.registered.clone()}>
-                <HashRouter>
-                    <Switch<Route> render={pages} />
-                </HashRouter>
+                <Router pages={props.pages} />
             </ContextProvider<Registered>>
         </ContextProvider<Site>>
     }

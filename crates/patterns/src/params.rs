@@ -172,10 +172,10 @@ impl fmt::Display for Value {
 
 /// A float as shared links have always written it: whole numbers below
 /// 10^15 without a fraction, others in the shortest form that reads back
-/// exactly, with an exponent when that is shorter — the layout of the
-/// `ryu` crate (which serde_json used when settings were JSON), so links
-/// made before keep their text. Rust's `{}` and `{:e}` give the same
-/// shortest digits; only where the exponent starts differs.
+/// exactly, with an exponent outside 10^-5..10^16 — the layout of
+/// serde_json's numbers (settings were JSON values when links were first
+/// made), so that links made before keep their text. Rust's `{}` and `{:e}`
+/// give the same shortest digits; only where the exponent starts differs.
 fn write_float(f: &mut fmt::Formatter<'_>, x: f64) -> fmt::Result {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         return write!(f, "{x:.0}");
@@ -194,7 +194,11 @@ fn write_float(f: &mut fmt::Formatter<'_>, x: f64) -> fmt::Result {
             write!(f, "{x}")
         }
     } else {
-        f.write_str(&scientific)
+        // serde_json writes a positive exponent with its sign: `1e+16`.
+        match scientific.split_once('e') {
+            Some((digits, e)) if !e.starts_with('-') => write!(f, "{digits}e+{e}"),
+            _ => f.write_str(&scientific),
+        }
     }
 }
 

@@ -14,13 +14,12 @@ use crate::components::diagram::Frame;
 use crate::hooks::animation_frame::use_animation_frame;
 use crate::live::Live;
 use crate::pages::not_found::NotFound;
-use crate::route::Route;
+use crate::route::{Route, use_location};
 use archsim_core::SimTime;
 use archsim_patterns::{Dashboard, Shared, Trace};
 use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 /// Events one frame may handle across all variants: a few milliseconds of
 /// work even on a slow phone.
@@ -44,9 +43,7 @@ pub(crate) struct Props {
 /// Decode the link, then show the playground or say what is wrong.
 #[component]
 pub(crate) fn ExperimentPage(props: &Props) -> Html {
-    let query = use_location()
-        .map(|l| l.query_str().trim_start_matches('?').to_owned())
-        .unwrap_or_default();
+    let query = use_location().query;
     // The page writes its own state into the address bar as it changes; only
     // a link that arrives from outside (pasted, back/forward) starts afresh.
     let link = (props.name.clone(), use_arrived_link(query));
@@ -488,7 +485,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
         <>
             <Header />
             <main class="page" id="main">
-                <p class="crumbs"><a href={site.home()}>{ "Experiments" }</a>{ " / " }<Link<Route> to={Route::Home}>{ experiment.pattern().title() }</Link<Route>></p>
+                <p class="crumbs"><a href={site.home()}>{ "Experiments" }</a>{ " / " }<a href={Route::Home.href()}>{ experiment.pattern().title() }</a></p>
                 <h1>{ title }</h1>
                 if let Some(p) = preset { <p class="claim">{ format!("“{}”", p.mindmap_leaf) }</p> }
                 { body }

@@ -4,7 +4,6 @@
 use crate::app::{Header, Registered, use_site};
 use crate::route::Route;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 /// The list of the page's experiments.
 #[component]
@@ -26,10 +25,10 @@ pub(crate) fn PatternIndex() -> Html {
                         <ul class="presets">
                             { for ui.pattern.presets().iter().map(|p| html! {
                                 <li>
-                                    <Link<Route> to={Route::Sim { preset: p.id.to_owned() }}>
+                                    <a href={Route::Sim { preset: p.id.to_owned() }.href()}>
                                         <span class="title">{ p.title }</span>
                                         <span class="claim">{ format!("“{}”", p.mindmap_leaf) }</span>
-                                    </Link<Route>>
+                                    </a>
                                 </li>
                             }) }
                         </ul>
