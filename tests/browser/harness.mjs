@@ -168,11 +168,13 @@ export async function openPage(browser, options = {}) {
 
 // Open `route` (e.g. `#/sim/lb-distribute`) of the site as a fresh load, the
 // way a link opened in a new tab would be, and wait until the app has
-// rendered its main content.
+// rendered its main content. A route at the root that belongs to a
+// pattern's page is forwarded there; the home page's static outline (its
+// <main class="outline">, shown before the wasm starts) is not the app.
 export async function visit(page, base, route = '') {
   if (page.url() !== 'about:blank') await page.goto('about:blank');
   await page.goto(`${base}${route}`);
-  await page.locator('main h1').first().waitFor();
+  await page.locator('main:not(.outline) h1').first().waitFor();
 }
 
 // The summary of run `index` as { arrived: "123", completed: "120", … }.

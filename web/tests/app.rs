@@ -1,241 +1,58 @@
-//! The app rendered in a real browser (headless Chromium, through
-//! wasm-bindgen-test-runner): the home page draws the mind-map as a tree
-//! with a door for every preset and lists the catalog, an experiment page
-//! shows its preset, a bad link names what is wrong, unknown routes say so,
-//! and a backend can be chosen and killed from the keyboard.
+//! The pattern pages rendered in a real browser (headless Chromium, through
+//! wasm-bindgen-test-runner): an experiment page shows its preset, a bad
+//! link names what is wrong, unknown presets say so, and a backend can be
+//! chosen and killed from the keyboard.
 //!
-//! The app is started once per test binary with [`archsim_web::start`] and
-//! driven through the URL fragment, as a visitor's browser would.
+//! A pattern's entry point registers its own pattern; this test binary
+//! registers every pattern's page in one app, so that one document can
+//! visit every preset. It is started once and driven through the URL
+//! fragment, as a visitor's browser would.
 #![cfg(target_arch = "wasm32")]
 
-use archsim_patterns::{Experiment, Pattern, catalog};
-use std::cell::Cell;
+mod common;
+
+use archsim_patterns::{Experiment, catalog};
+use archsim_web::PatternUi;
+use archsim_web::components::{balancer_diagram, cache_diagram, shard_diagram};
+use common::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Document, Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
+use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn document() -> Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a document")
+static PAGES: [PatternUi; 3] = [
+    PatternUi {
+        pattern: &archsim_patterns::load_balancing::PATTERN,
+        diagram: balancer_diagram::draw,
+    },
+    PatternUi {
+        pattern: &archsim_patterns::caching::PATTERN,
+        diagram: cache_diagram::draw,
+    },
+    PatternUi {
+        pattern: &archsim_patterns::sharding::PATTERN,
+        diagram: shard_diagram::draw,
+    },
+];
+
+/// Every pattern's page, in one app.
+fn start_every_pattern() {
+    archsim_web::start_patterns(PAGES.iter().collect());
 }
 
-thread_local! {
-    static STARTED: Cell<bool> = const { Cell::new(false) };
+#[wasm_bindgen_test]
+fn every_registered_pattern_has_a_page_here() {
+    let here: Vec<&str> = PAGES.iter().map(|p| p.pattern.id()).collect();
+    let mut registered: Vec<&str> = archsim_patterns::all().iter().map(|p| p.id()).collect();
+    registered.sort_by_key(|id| here.iter().position(|h| h == id));
+    assert_eq!(here, registered);
 }
 
-/// Start the app once. `start()` renders into `<body>`, which Yew clears
-/// first: the runner's output elements are put back afterwards, or the
-/// runner could not read the results. The harness's panic hook is put back
-/// too (the app's own shows a banner), so a failure names its cause once.
-fn start_app() {
-    if STARTED.with(|s| s.replace(true)) {
-        return;
-    }
-    let doc = document();
-    let runner: Vec<Element> = ["output", "console_output"]
-        .iter()
-        .filter_map(|id| doc.get_element_by_id(id))
-        .collect();
-    let harness_hook = std::panic::take_hook();
-    archsim_web::start();
-    std::panic::set_hook(harness_hook);
-    let body = doc.body().expect("a body");
-    for element in runner {
-        body.append_child(&element)
-            .expect("put the runner's output back");
-    }
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .expect("a window")
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .expect("setTimeout");
-    });
-    JsFuture::from(promise).await.expect("a timer");
-}
-
-/// The app's part of the page, as text (without the runner's output).
-fn page_text() -> String {
-    document()
-        .query_selector("main")
-        .ok()
-        .flatten()
-        .and_then(|m| m.text_content())
-        .unwrap_or_else(|| "(no <main>)".into())
-}
-
-/// Wait (up to ~5 s) until `probe` finds what it looks for.
-async fn wait_for<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
-    for _ in 0..200 {
-        if let Some(found) = probe() {
-            return found;
-        }
-        sleep(25).await;
-    }
-    panic!(
-        "timed out waiting for {what}; location {:?}; the page says: {}",
-        web_sys::window().and_then(|w| w.location().hash().ok()),
-        page_text()
-    );
-}
-
-fn one(selector: &str) -> Option<Element> {
-    document().query_selector(selector).ok().flatten()
-}
-
-fn all(selector: &str) -> Vec<Element> {
-    let list = document()
-        .query_selector_all(selector)
-        .unwrap_or_else(|e| panic!("bad selector {selector}: {e:?}"));
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<Element>().ok())
-        .collect()
-}
-
-fn text(selector: &str) -> Option<String> {
-    one(selector).and_then(|e| e.text_content())
-}
-
-/// Go to `hash` as a link would, and wait until the page shows `heading`.
+/// Go to `hash` on the pattern pages and wait for `heading`.
 async fn open(hash: &str, heading: &str) {
-    start_app();
-    // Leave any experiment first: a page decodes its link when it opens.
-    let location = web_sys::window().expect("a window").location();
-    location.set_hash("#/").expect("set the hash");
-    wait_for("the home page", || {
-        text("h1").filter(|h| h.starts_with("Run the architecture patterns"))
-    })
-    .await;
-    location.set_hash(hash).expect("set the hash");
-    wait_for(&format!("the heading {heading:?} at {hash}"), || {
-        text("h1").filter(|h| h == heading)
-    })
-    .await;
-}
-
-#[wasm_bindgen_test]
-async fn home_lists_every_preset_of_the_catalog() {
-    open("#/", "Run the architecture patterns you read about").await;
-    let sections: Vec<String> = all("section.pattern h3")
-        .iter()
-        .filter_map(|h| h.text_content())
-        .collect();
-    let titles: Vec<&str> = Pattern::ALL.iter().map(|p| p.title()).collect();
-    assert_eq!(sections, titles, "one section per pattern");
-    assert_eq!(
-        all("ul.presets > li").len(),
-        catalog::all().count(),
-        "one entry per preset"
-    );
-    for preset in catalog::all() {
-        let link = one(&format!("a[href$='#/sim/{}']", preset.id))
-            .unwrap_or_else(|| panic!("no link to {}", preset.id));
-        let label = link.text_content().unwrap_or_default();
-        assert!(label.contains(preset.title), "{}: {label}", preset.id);
-        assert!(
-            label.contains(preset.mindmap_leaf),
-            "{}: {label}",
-            preset.id
-        );
-    }
-}
-
-fn normalise(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-#[wasm_bindgen_test]
-async fn home_draws_the_mind_map_as_a_tree_with_a_door_for_every_preset() {
-    open("#/", "Run the architecture patterns you read about").await;
-    let map = archsim_mindmap::parse(include_str!("../../mindmap/architectures.md"))
-        .expect("the site's map parses");
-    let items = all("[role='tree'] [role='treeitem']");
-    assert_eq!(items.len(), map.len(), "one tree item per node");
-    for (node, item) in map.nodes.iter().zip(&items) {
-        assert_eq!(item.get_attribute("aria-label"), Some(node.plain_text()));
-        assert_eq!(
-            item.get_attribute("aria-level"),
-            Some(node.depth.to_string())
-        );
-        let expanded = item.get_attribute("aria-expanded");
-        assert_eq!(
-            expanded.is_some(),
-            !node.children.is_empty(),
-            "{}",
-            node.plain_text()
-        );
-    }
-    for preset in catalog::all() {
-        let leaf = normalise(preset.mindmap_leaf);
-        let item = items
-            .iter()
-            .find(|i| i.get_attribute("aria-label").map(|l| normalise(&l)) == Some(leaf.clone()))
-            .unwrap_or_else(|| panic!("no node for the leaf of {}", preset.id));
-        let described_by = item
-            .get_attribute("aria-describedby")
-            .unwrap_or_else(|| panic!("the leaf of {} says where it leads", preset.id));
-        let description = document()
-            .get_element_by_id(&described_by)
-            .and_then(|d| d.text_content())
-            .unwrap_or_default();
-        assert!(
-            description.contains(preset.title),
-            "{}: {description}",
-            preset.id
-        );
-    }
-}
-
-#[wasm_bindgen_test]
-async fn space_folds_the_focused_branch_and_the_focus_stays_on_it() {
-    open("#/", "Run the architecture patterns you read about").await;
-    let branch = || {
-        all("[role='treeitem'][aria-level='2']")
-            .into_iter()
-            .last()
-            .expect("a branch")
-    };
-    let key = |name: &str| {
-        let init = KeyboardEventInit::new();
-        init.set_key(name);
-        init.set_bubbles(true);
-        let event =
-            KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("an event");
-        branch().dispatch_event(&event).expect("dispatch");
-    };
-    branch()
-        .unchecked_into::<web_sys::SvgElement>()
-        .focus()
-        .expect("focus");
-    wait_for("the tab stop to follow the focus", || {
-        (branch().get_attribute("tabindex").as_deref() == Some("0")).then_some(())
-    })
-    .await;
-    // Whatever state the branch starts in (earlier tests in this page may
-    // have folded it), Space flips it and flips it back, and the focus
-    // stays on the branch throughout.
-    let state = || branch().get_attribute("aria-expanded").unwrap_or_default();
-    let before = state();
-    assert!(before == "true" || before == "false", "{before}");
-    let flipped = if before == "true" { "false" } else { "true" };
-    key(" ");
-    wait_for("Space to flip the branch", || {
-        (state() == flipped).then_some(())
-    })
-    .await;
-    key(" ");
-    wait_for("Space to flip it back", || {
-        (state() == before).then_some(())
-    })
-    .await;
-    assert_eq!(branch().get_attribute("tabindex").as_deref(), Some("0"));
+    start_app(start_every_pattern);
+    open_from("Experiments", hash, heading).await;
 }
 
 #[wasm_bindgen_test]
@@ -254,7 +71,7 @@ async fn every_experiment_page_shows_its_preset() {
             "{}: the claim",
             preset.id
         );
-        let experiment = Experiment::from_preset(preset);
+        let experiment = Experiment::from_preset(catalog::pattern_of(preset), preset);
         // The nodes a person can break are buttons, one per node.
         // (A shard still to be added by resharding is drawn, faded.)
         let count = |key: &str| -> usize {
@@ -264,10 +81,11 @@ async fn every_experiment_page_shows_its_preset() {
                 .and_then(|n| n.parse().ok())
                 .expect("a node count")
         };
-        let (node_key, nodes) = match preset.pattern {
-            Pattern::LoadBalancing => ("backends", count("backends")),
-            Pattern::Caching => ("cache_nodes", count("cache_nodes")),
-            Pattern::Sharding => ("shards", count("shards").max(count("reshard_to"))),
+        let (node_key, nodes) = match experiment.pattern().id() {
+            "load-balancing" => ("backends", count("backends")),
+            "caching" => ("cache_nodes", count("cache_nodes")),
+            "sharding" => ("shards", count("shards").max(count("reshard_to"))),
+            other => panic!("{other}: say which parameter counts its breakable nodes"),
         };
         assert_eq!(
             all("svg.diagram g.backend[role='button']").len(),

@@ -36,6 +36,10 @@ pub struct About {
     pub default_variants: Variants,
 }
 
+/// A run to the end, as JSON: what `Experiment::run` reports.
+#[cfg(feature = "json")]
+type RunToJson = fn(&Settings, u64, &mut dyn FnMut(f64)) -> Result<serde_json::Value, ParamError>;
+
 /// One architecture pattern that archsim can run.
 pub struct Pattern {
     about: About,
@@ -44,7 +48,7 @@ pub struct Pattern {
     validate: fn(&Settings) -> Result<(), ParamError>,
     start: fn(&Settings, u64) -> Result<LiveRun, ParamError>,
     #[cfg(feature = "json")]
-    run: fn(&Settings, u64, &mut dyn FnMut(f64)) -> Result<serde_json::Value, ParamError>,
+    run: RunToJson,
 }
 
 /// The nodes a person can break by hand, through the `faults` parameter.
