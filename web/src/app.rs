@@ -9,8 +9,12 @@
 
 use crate::PatternUi;
 use crate::pages::{
-    experiment::ExperimentPage, forward::Forward, home::Home, not_found::NotFound,
-    pattern_index::PatternIndex, speed::Speed,
+    experiment::ExperimentPage,
+    forward::{Forward, ForwardToSpeed},
+    home::Home,
+    not_found::NotFound,
+    pattern_index::PatternIndex,
+    speed::Speed,
 };
 use crate::route::{Route, Router};
 use crate::site::Site;
@@ -79,7 +83,7 @@ pub(crate) fn pattern_pages(route: Route) -> Html {
         Route::Home => html! { <PatternIndex /> },
         Route::Sim { preset } => html! { <ExperimentPage name={preset} embedded={false} /> },
         Route::Embed { preset } => html! { <ExperimentPage name={preset} embedded={true} /> },
-        Route::Speed => html! { <Forward /> },
+        Route::Speed => html! { <ForwardToSpeed /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

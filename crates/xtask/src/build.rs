@@ -233,7 +233,7 @@ fn report(dir: &Path, files: &[SiteFile], loads: &[Load]) -> Result<(), String> 
             ));
         }
         let total = Total::of(&mine);
-        let verdict = budget_verdict(&load.name, total.gzip, load.budget);
+        let verdict = budget_verdict(&load.name, total.gzip, load.budget, load.miss);
         line(
             &format!("    {}", total.label("first load")),
             total.raw,
@@ -281,15 +281,32 @@ fn report(dir: &Path, files: &[SiteFile], loads: &[Load]) -> Result<(), String> 
 }
 
 /// "within budget" with the figures, or the error saying by how much the
-/// gzipped first `load` of `name` exceeds `budget`.
-fn budget_verdict(name: &str, load: u64, budget: u64) -> Result<String, String> {
+/// gzipped first `load` of `name` exceeds `budget`. A recorded `miss` (a
+/// ceiling and its reason) lets it over, saying so, up to the ceiling.
+fn budget_verdict(
+    name: &str,
+    load: u64,
+    budget: u64,
+    miss: Option<(u64, &str)>,
+) -> Result<String, String> {
     if load > budget {
-        return Err(format!(
+        let over = format!(
             "the {name}'s first load is {} gzipped, over its budget of {} by {}",
             size(load),
             size(budget),
             size(load - budget)
-        ));
+        );
+        return match miss {
+            Some((ceiling, why)) if load <= ceiling => Ok(format!(
+                "budget MISSED: {over}; recorded as a miss, allowed up to {}: {why}",
+                size(ceiling)
+            )),
+            Some((ceiling, _)) => Err(format!(
+                "{over}, and over its recorded ceiling of {}",
+                size(ceiling)
+            )),
+            None => Err(over),
+        };
     }
     Ok(format!(
         "budget: the {name}'s first load is {} gzipped, within its budget of {} \
@@ -392,11 +409,25 @@ mod tests {
 
     #[test]
     fn over_budget_fails_with_the_figures() {
-        let ok = budget_verdict("home page", 1024, 2048).expect("within");
+        let ok = budget_verdict("home page", 1024, 2048, None).expect("within");
         assert!(ok.contains("within its budget"), "{ok}");
         assert!(ok.contains("headroom 1.0 KiB (1,024 bytes)"), "{ok}");
-        assert!(budget_verdict("home page", 2048, 2048).is_ok());
-        let error = budget_verdict("home page", 3072, 2048).unwrap_err();
+        assert!(budget_verdict("home page", 2048, 2048, None).is_ok());
+        let miss = budget_verdict("x page", 3072, 2048, Some((4096, "big"))).expect("recorded");
+        assert!(
+            miss.starts_with("budget MISSED: the x page's first load is 3.0 KiB"),
+            "{miss}"
+        );
+        assert!(
+            miss.ends_with("allowed up to 4.0 KiB (4,096 bytes): big"),
+            "{miss}"
+        );
+        let beyond = budget_verdict("x page", 5120, 2048, Some((4096, "big"))).unwrap_err();
+        assert!(
+            beyond.ends_with("over its recorded ceiling of 4.0 KiB (4,096 bytes)"),
+            "{beyond}"
+        );
+        let error = budget_verdict("home page", 3072, 2048, None).unwrap_err();
         assert!(
             error.starts_with("the home page's first load is 3.0 KiB (3,072 bytes)"),
             "{error}"

@@ -32,6 +32,18 @@ const EDITOR_BUDGET: u64 = 274 * KIB;
 /// The speed page carries every model: the budget the single bundle had.
 const SPEED_BUDGET: u64 = 350 * KIB;
 
+/// Loads that miss their budget, each allowed a ceiling and the reason:
+/// a miss recorded where the budgets are and printed by every build, not a
+/// budget quietly raised. A load over its ceiling still fails the build.
+const MISSES: &[(&str, u64, &str)] = &[(
+    "caching",
+    206 * KIB,
+    "the largest model of the three (five eviction policies over their own \
+     ordered maps, leases, single flight, write-behind; about 51 KB of code and \
+     75 KB of collection code before optimisation, against 28 and 49 for load \
+     balancing) on the same 150 KB of shared page",
+)];
+
 /// The map the home page draws.
 const SITE_MAP: &str = "mindmap/architectures.md";
 /// The template every page is written from.
@@ -53,8 +65,13 @@ pub(crate) struct Load {
     description: String,
     /// What the page shows before (or without) its wasm.
     body: String,
+    /// Its stylesheets in `web/style/`, besides `base.css`.
+    styles: &'static [&'static str],
     /// The most its first load may weigh, gzipped.
     pub(crate) budget: u64,
+    /// For a load recorded in [`MISSES`]: how far over its budget it may
+    /// go, and why.
+    pub(crate) miss: Option<(u64, &'static str)>,
 }
 
 /// Shown where a page needs its wasm to show anything.
@@ -79,7 +96,9 @@ pub(crate) fn loads() -> Result<Vec<Load>, String> {
                 simulations of load balancing, caching, sharding and more."
                 .to_owned(),
             body: outline(&map, archsim_patterns::all()),
+            styles: &["map.css"],
             budget: HOME_BUDGET,
+            miss: None,
         },
         Load {
             name: "map editor".to_owned(),
@@ -90,7 +109,9 @@ pub(crate) fn loads() -> Result<Vec<Load>, String> {
                 it as a link."
                 .to_owned(),
             body: NEEDS_WASM.to_owned(),
+            styles: &["map.css", "editor.css"],
             budget: EDITOR_BUDGET,
+            miss: None,
         },
         Load {
             name: "speed page".to_owned(),
@@ -99,7 +120,9 @@ pub(crate) fn loads() -> Result<Vec<Load>, String> {
             title: "How fast does this browser simulate? — archsim".to_owned(),
             description: "Every archsim model, run and timed in your browser.".to_owned(),
             body: NEEDS_WASM.to_owned(),
+            styles: &[],
             budget: SPEED_BUDGET,
+            miss: None,
         },
     ];
     for pattern in archsim_patterns::all() {
@@ -122,7 +145,12 @@ pub(crate) fn loads() -> Result<Vec<Load>, String> {
                 pattern.title()
             ),
             body: NEEDS_WASM.to_owned(),
+            styles: &["experiment.css"],
             budget: PATTERN_BUDGET,
+            miss: MISSES
+                .iter()
+                .find(|(dir, ..)| *dir == pattern.id())
+                .map(|&(_, ceiling, why)| (ceiling, why)),
         });
     }
     Ok(loads)
@@ -136,7 +164,14 @@ impl Load {
             .map_err(|e| format!("could not read {}: {e}", template_path.display()))?;
         let dir = workspace_root().join(PAGES_DIR);
         fs::create_dir_all(&dir).map_err(|e| format!("could not create {}: {e}", dir.display()))?;
+        let styles: String = std::iter::once("base.css")
+            .chain(self.styles.iter().copied())
+            .map(|sheet| {
+                format!("    <link data-trunk rel=\"css\" href=\"{{{{web}}}}/style/{sheet}\" />\n")
+            })
+            .collect();
         let page = template
+            .replace("{{styles}}\n", &styles)
             // From target/pages/ back to web/.
             .replace("{{web}}", "../../web")
             .replace("{{bin}}", &self.bin)

@@ -15,8 +15,9 @@ use crate::site::Site;
 use yew::prelude::*;
 
 /// Where the fragment `hash` (`#/sim/lb-overload?t=3`) lives, seen from
-/// the load `site`; or why it lives nowhere.
-pub(crate) fn destination(site: Site, hash: &str) -> Result<String, String> {
+/// the home page; or why it lives nowhere.
+pub(crate) fn destination(hash: &str) -> Result<String, String> {
+    let site = Site::Home;
     let route = hash.trim_start_matches('#');
     let path = route.split('?').next().unwrap_or_default();
     if path == "/speed" {
@@ -44,24 +45,25 @@ pub(crate) fn destination(site: Site, hash: &str) -> Result<String, String> {
     }
 }
 
-/// Forward the current link to its load.
+/// Send the browser to `url` in place of the current page: no history entry.
+fn replace_with(url: &str) {
+    if let Some(location) = web_sys::window().map(|w| w.location()) {
+        let _ = location.replace(url);
+    }
+}
+
+/// Forward the current link from the home page to its load.
 #[component]
 pub(crate) fn Forward() -> Html {
-    let site = use_site();
-    let location = web_sys::window().map(|w| w.location());
-    let hash = location
-        .as_ref()
-        .and_then(|l| l.hash().ok())
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
-    let target = use_memo((site, hash), |(site, hash)| destination(*site, hash));
-    {
-        let target = target.clone();
-        use_effect_with(target, move |target| {
-            if let (Ok(url), Some(location)) = (&**target, location) {
-                let _ = location.replace(url);
-            }
-        });
-    }
+    let target = use_memo(hash, |hash| destination(hash));
+    use_effect_with(target.clone(), |target| {
+        if let Ok(url) = &**target {
+            replace_with(url);
+        }
+    });
     match &*target {
         Ok(url) => html! {
             <main class="page narrow" id="main">
@@ -72,34 +74,39 @@ pub(crate) fn Forward() -> Html {
     }
 }
 
+/// The speed page's old route (`#/speed`), from a load in a folder: to
+/// the speed page, with no need of the catalog.
+#[component]
+pub(crate) fn ForwardToSpeed() -> Html {
+    let url = use_site().speed();
+    use_effect_with(url.clone(), |url| replace_with(url));
+    html! {
+        <main class="page narrow" id="main">
+            <p role="status">{ "The speed page is a page of its own: " }<a href={url}>{ "opening it" }</a>{ "…" }</p>
+        </main>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::destination;
-    use crate::site::Site;
 
     #[test]
     fn old_links_go_to_their_patterns_page_with_their_query() {
         assert_eq!(
-            destination(Site::Home, "#/sim/lb-overload?backends=2&seed=7"),
+            destination("#/sim/lb-overload?backends=2&seed=7"),
             Ok("load-balancing/index.html#/sim/lb-overload?backends=2&seed=7".to_owned())
         );
         assert_eq!(
-            destination(Site::Home, "#/embed/cache-stampede?compare=true"),
+            destination("#/embed/cache-stampede?compare=true"),
             Ok("caching/index.html#/embed/cache-stampede?compare=true".to_owned())
         );
         assert_eq!(
-            destination(Site::Home, "#/sim/sharding"),
+            destination("#/sim/sharding"),
             Ok("sharding/index.html#/sim/sharding".to_owned())
         );
-        assert_eq!(
-            destination(Site::Home, "#/speed"),
-            Ok("speed/index.html".to_owned())
-        );
-        assert_eq!(
-            destination(Site::Pattern, "#/speed"),
-            Ok("../speed/index.html".to_owned())
-        );
-        let unknown = destination(Site::Home, "#/sim/lb-nope?x=1").unwrap_err();
+        assert_eq!(destination("#/speed"), Ok("speed/index.html".to_owned()));
+        let unknown = destination("#/sim/lb-nope?x=1").unwrap_err();
         assert!(
             unknown.starts_with("unknown pattern or preset 'lb-nope': patterns are sharding, caching, load-balancing; presets are shard-"),
             "{unknown}"
