@@ -215,12 +215,13 @@ fn list(map: &Mindmap, i: usize, patterns: &[&'static Pattern], html: &mut Strin
         let label = escape(&map.plain_text(child));
         match doors(map, child, patterns) {
             Some((pattern, presets)) if !presets.is_empty() => {
-                let _ = write!(html, "{label}:");
-                for preset in presets {
+                let _ = write!(html, "{label} —");
+                for (n, preset) in presets.iter().enumerate() {
                     let _ = write!(
                         html,
-                        " <a href=\"{id}/index.html#/sim/{preset}\">{title}</a> \
-                         (<a href=\"book/{id}.html#{preset}\">book</a>)",
+                        "{sep} <a href=\"{id}/index.html#/sim/{preset}\">{title}</a> \
+                         (<a href=\"book/{id}.html#{preset}\" aria-label=\"{title}, in the book\">book</a>)",
+                        sep = if n == 0 { "" } else { ";" },
                         id = pattern.id(),
                         preset = preset.id,
                         title = escape(preset.title)

@@ -1,5 +1,5 @@
 //! A pattern page without an experiment in its link: the experiments it
-//! runs, each a link to its route.
+//! runs, each a link to its route, and the way to the pattern's chapter.
 
 use crate::app::{Header, Registered, use_site};
 use crate::route::Route;
@@ -19,9 +19,11 @@ pub(crate) fn PatternIndex() -> Html {
             <Header />
             <main class="page pattern-index" id="main">
                 <h1>{ heading }</h1>
+                <p class="lede">{ "Each experiment demonstrates one claim of the map: press play, break a node, change a parameter, or compare the variants on the same arrivals." }</p>
                 { for registered.0.iter().map(|ui| html! {
-                    <section class="pattern" aria-labelledby={ui.pattern.id()}>
-                        if registered.0.len() > 1 { <h2 id={ui.pattern.id()}>{ ui.pattern.title() }</h2> }
+                    <section class="pattern" aria-label={ui.pattern.title()}>
+                        if registered.0.len() > 1 { <h2>{ ui.pattern.title() }</h2> }
+                        <p><a href={site.page(&format!("book/{}.html", ui.pattern.id()))}>{ format!("The book's chapter on {}", ui.pattern.title()) }</a></p>
                         <ul class="presets">
                             { for ui.pattern.presets().iter().map(|p| html! {
                                 <li>
