@@ -9,7 +9,7 @@
 //! `postMessage({type: "archsim:height", height})`; a small script, written
 //! once per page, resizes the iframe that sent it.
 
-use crate::html::escape;
+use archsim_mindmap::xml::escape;
 use archsim_patterns::Preset;
 
 /// Height of an iframe before the widget reports its own, in CSS pixels.

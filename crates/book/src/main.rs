@@ -48,7 +48,6 @@ mod chapter;
 mod directive;
 mod embed;
 mod figure;
-mod html;
 mod preset;
 mod protocol;
 mod runs;

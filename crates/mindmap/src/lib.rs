@@ -98,6 +98,7 @@ mod layout;
 mod map;
 mod options;
 mod parse;
+pub mod xml;
 mod yaml;
 
 pub use error::{Error, ErrorKind, Warning};

@@ -14,6 +14,7 @@
 //! starts.
 
 use crate::command::workspace_root;
+use archsim_mindmap::xml::escape;
 use archsim_mindmap::{Mindmap, collapse_whitespace};
 use archsim_patterns::Pattern;
 use std::fmt::Write;
@@ -262,24 +263,9 @@ fn doors(
     Some((pattern, presets))
 }
 
-/// `text` safe inside HTML text and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{escape, loads, outline};
+    use super::{loads, outline};
 
     #[test]
     fn the_outline_links_every_preset_to_its_page_and_its_section() {
@@ -307,6 +293,5 @@ mod tests {
         for pattern in archsim_patterns::all() {
             assert!(loads.iter().any(|l| l.dir == pattern.id() && l.budget > 0));
         }
-        assert_eq!(escape("a<b & \"c\">"), "a&lt;b &amp; &quot;c&quot;&gt;");
     }
 }

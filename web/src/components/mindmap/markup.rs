@@ -206,21 +206,7 @@ pub(crate) fn font_family() -> String {
     escape(FONT_FAMILY)
 }
 
-/// `text` safe inside XML text and attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use archsim_mindmap::xml::escape;
 
 #[cfg(test)]
 mod tests {
