@@ -197,3 +197,23 @@ fn every_pattern_module_is_registered() {
         "declared patterns against archsim_patterns::all()"
     );
 }
+
+/// Every headline column of every pattern names a value its report has: a
+/// pointer that resolves nowhere would print as a blank column.
+#[test]
+fn every_headline_pointer_resolves_in_its_patterns_report() {
+    for pattern in archsim_patterns::all() {
+        let mut experiment =
+            archsim_patterns::Experiment::resolve(pattern.id()).expect("every pattern resolves");
+        experiment.set("duration", "3").expect("a short run");
+        experiment.set("warmup", "1").expect("a short warm-up");
+        let report = experiment.run(&mut |_| {}).expect("the defaults run");
+        for (label, pointer) in pattern.headline() {
+            assert!(
+                report["metrics"].pointer(pointer).is_some(),
+                "{}: the headline column {label} points at {pointer}, which its report lacks",
+                pattern.id()
+            );
+        }
+    }
+}

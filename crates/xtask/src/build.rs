@@ -6,7 +6,8 @@
 //! binaries are compiled in one cargo run (so the two cores link them side
 //! by side), then Trunk runs once per load on the page [`pages`] wrote,
 //! into the load's folder, the root first (Trunk empties the folder it
-//! builds into). Trunk reads `Trunk.toml` at the workspace root (offline,
+//! builds into). Before that, each load's wasm is checked to link no serde
+//! code. Trunk reads `Trunk.toml` at the workspace root (offline,
 //! tools pinned) and finds wasm-opt in `tools/node_modules/.bin`, which is
 //! put first on its `PATH`. The book goes into `book/` last.
 //!
@@ -84,6 +85,9 @@ pub(crate) fn site() -> Result<(), String> {
         "--target",
         "wasm32-unknown-unknown",
     ]))?;
+    for load in &loads {
+        no_serde(load)?;
+    }
     let site = site_dir()?;
     for load in &loads {
         let page = load.write_page()?;
@@ -101,6 +105,48 @@ pub(crate) fn site() -> Result<(), String> {
     command::run(program("mdbook").args(["build", "book"]))?;
     let files = measure(&site)?;
     report(&site, &files, &loads)
+}
+
+/// Fail if `load`'s wasm, as cargo built it (symbol names still in it),
+/// links any serde code: the site's bundles carry none (parameters are
+/// typed values; JSON is the `json` feature of the native builds).
+fn no_serde(load: &Load) -> Result<(), String> {
+    let wasm = workspace_root()
+        .join("target/wasm32-unknown-unknown/web")
+        .join(format!("{}.wasm", load.bin));
+    let bytes = fs::read(&wasm).map_err(|e| format!("could not read {}: {e}", wasm.display()))?;
+    match serde_symbol(&bytes) {
+        Some(symbol) => Err(format!(
+            "the {} links serde code ({symbol} in {}): the site's bundles must carry none; \
+             use the `json` feature only in native builds",
+            load.name,
+            wasm.display()
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The first mangled name of a function of a serde crate (`serde`,
+/// `serde_core`, `serde_json`, …) in `bytes`, if any.
+fn serde_symbol(bytes: &[u8]) -> Option<String> {
+    let mut at = 0;
+    while let Some(offset) = bytes[at..].windows(3).position(|w| w == b"_ZN") {
+        let start = at + offset;
+        let digits = bytes[start + 3..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let name = &bytes[start + 3 + digits..];
+        if digits > 0 && name.starts_with(b"serde") {
+            let end = bytes[start..]
+                .iter()
+                .position(|b| !b.is_ascii_graphic())
+                .map_or(bytes.len(), |n| start + n);
+            return Some(String::from_utf8_lossy(&bytes[start..end.min(start + 120)]).into_owned());
+        }
+        at = start + 3;
+    }
+    None
 }
 
 /// Where Trunk writes the site: `dist` in Trunk.toml.
@@ -363,7 +409,7 @@ fn thousands(n: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{SiteFile, budget_verdict, gzip_len, measure, thousands};
+    use super::{SiteFile, budget_verdict, gzip_len, measure, serde_symbol, thousands};
     use std::fs;
 
     #[test]
@@ -433,6 +479,18 @@ mod tests {
             "{error}"
         );
         assert!(error.contains("by 1.0 KiB (1,024 bytes)"), "{error}");
+    }
+
+    #[test]
+    fn finds_serde_code_by_its_mangled_names() {
+        let clean = b"\0asm _ZN4core3fmt5write17h1E _ZN7archsim5serde_like17h2E serde_wasm_bindgen";
+        assert_eq!(serde_symbol(clean), None);
+        let linked = b"\0asm _ZN4core3fmt5write17h1E\0_ZN10serde_json5value2to17h3E\0";
+        assert_eq!(
+            serde_symbol(linked).as_deref(),
+            Some("_ZN10serde_json5value2to17h3E")
+        );
+        assert!(serde_symbol(b"_ZN5serde2de5Error17h4E").is_some());
     }
 
     #[test]

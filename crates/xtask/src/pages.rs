@@ -59,7 +59,7 @@ pub(crate) struct Load {
     /// Its folder in the site, `""` for the root.
     pub(crate) dir: String,
     /// The web crate's binary it runs.
-    bin: String,
+    pub(crate) bin: String,
     /// The page's `<title>`.
     title: String,
     /// The page's description.
