@@ -38,12 +38,19 @@ impl Live {
             vec![(String::new(), shared.experiment.clone())]
         };
         let mut runs = Vec::with_capacity(variants.len());
-        let mut end = SimTime::ZERO;
         for (label, experiment) in variants {
-            let sim = experiment.start()?;
-            end = sim.end();
-            runs.push(Run { label, sim });
+            runs.push(Run {
+                label,
+                sim: experiment.start()?,
+            });
         }
+        // Variants may differ in duration: the page runs until the longest
+        // ends, and each run stops at its own end.
+        let end = runs
+            .iter()
+            .map(|r| r.sim.end())
+            .max()
+            .unwrap_or(SimTime::ZERO);
         Ok(Live { runs, end })
     }
 
@@ -55,6 +62,7 @@ impl Live {
         let per_run = (budget / self.runs.len() as u64).max(1);
         let mut all_done = true;
         for run in &mut self.runs {
+            let target = target.min(run.sim.end());
             let start = run.sim.events_handled();
             let mut done = true;
             while run.sim.next_event_time().is_some_and(|t| t <= target) {
@@ -85,15 +93,20 @@ impl Live {
         let next = self
             .runs
             .iter()
-            .filter_map(|r| r.sim.next_event_time())
+            .filter_map(|r| r.sim.next_event_time().filter(|&t| t <= r.sim.end()))
             .min()
             .unwrap_or(self.end);
         self.seek(next);
     }
 
-    /// The simulated time all runs have reached.
+    /// The simulated time the runs have reached (a run that ended sooner
+    /// stays at its end).
     pub(crate) fn now(&self) -> SimTime {
-        self.runs.first().map_or(SimTime::ZERO, |r| r.sim.now())
+        self.runs
+            .iter()
+            .map(|r| r.sim.now())
+            .max()
+            .unwrap_or(SimTime::ZERO)
     }
 
     /// When the runs end.
@@ -156,6 +169,26 @@ mod tests {
         while !live.run_toward(SimTime::from_secs(1_000), 100_000) {}
         assert!(live.finished());
         assert_eq!(live.now(), SimTime::from_secs(60));
+    }
+
+    #[test]
+    fn variants_of_different_durations_each_stop_at_their_own_end() {
+        let (shared, problems) =
+            Shared::decode("lb-distribute", "vary=duration:10,20&compare=true").unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        let mut live = Live::new(&shared, true).unwrap();
+        assert_eq!(live.end(), SimTime::from_secs(20), "the longest run's end");
+        while !live.run_toward(SimTime::from_secs(1_000), 100_000) {}
+        let ends: Vec<SimTime> = live.runs().iter().map(|r| r.sim.now()).collect();
+        assert_eq!(ends, [SimTime::from_secs(10), SimTime::from_secs(20)]);
+        assert!(live.finished());
+        // Stepping a finished run handles nothing past its end.
+        let mut short = Live::new(&shared, true).unwrap();
+        short.seek(SimTime::from_secs(15));
+        let before = short.runs()[0].sim.events_handled();
+        short.step();
+        assert_eq!(short.runs()[0].sim.now(), SimTime::from_secs(10));
+        assert_eq!(short.runs()[0].sim.events_handled(), before);
     }
 
     #[test]

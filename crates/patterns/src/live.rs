@@ -59,8 +59,9 @@ pub(crate) trait Runnable: 'static {
     fn dashboard(report: &Self::Report) -> Dashboard;
     /// What the diagram draws now.
     fn view(sim: &Simulation<Self::Model>) -> Self::Snapshot;
-    /// Requests the run has simulated so far (arrivals).
-    fn requests(report: &Self::Report) -> u64;
+    /// Requests the run has simulated so far (arrivals): one counter, read
+    /// without building a report.
+    fn requests(sim: &Simulation<Self::Model>) -> u64;
 }
 
 /// Run `params` with `seed` to the end and report: what each pattern's
@@ -135,7 +136,7 @@ impl<R: Runnable> Running for Run<R> {
         R::dashboard(&R::report(&self.0))
     }
     fn requests(&self) -> u64 {
-        R::requests(&R::report(&self.0))
+        R::requests(&self.0)
     }
 }
 
@@ -154,8 +155,12 @@ impl LiveRun {
         })
     }
 
-    /// Handle the next event; false when there is none.
+    /// Handle the next event, if it happens by the end; false when there is
+    /// none.
     pub fn step(&mut self) -> bool {
+        if self.next_event_time().is_none_or(|t| t > self.end) {
+            return false;
+        }
         self.run.step()
     }
 
@@ -218,4 +223,56 @@ pub(crate) fn run_in_steps(
         progress(i as f64 / STEPS as f64);
     }
     run_until(end);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Experiment;
+    use archsim_core::SimTime;
+
+    #[test]
+    fn a_run_never_steps_past_its_end() {
+        let mut experiment = Experiment::resolve("lb-distribute").unwrap();
+        experiment.set("duration", "2").unwrap();
+        experiment.set("warmup", "1").unwrap();
+        let mut run = experiment.start().unwrap();
+        while run.step() {}
+        assert!(
+            run.now() <= run.end(),
+            "{:?} past {:?}",
+            run.now(),
+            run.end()
+        );
+        assert!(
+            run.next_event_time().is_some_and(|t| t > run.end()),
+            "the model would go on: only the end stops it"
+        );
+        let handled = run.events_handled();
+        assert!(!run.step());
+        assert_eq!(run.events_handled(), handled);
+        run.run_until(SimTime::from_secs(60));
+        assert_eq!(run.now(), SimTime::from_secs(2));
+    }
+
+    /// What the speed page and the bench count is what the report counts.
+    #[test]
+    fn requests_are_the_reports_arrivals() {
+        for pattern in crate::all() {
+            let mut experiment = Experiment::resolve(pattern.id()).unwrap();
+            experiment.set("duration", "3").unwrap();
+            experiment.set("warmup", "1").unwrap();
+            let mut run = experiment.start().unwrap();
+            run.run_until(SimTime::from_secs(3));
+            let arrived = run
+                .dashboard()
+                .stats
+                .iter()
+                .find(|s| s.label == "arrived")
+                .map(|s| s.value);
+            assert!(run.requests() > 0, "{pattern}");
+            if let Some(arrived) = arrived {
+                assert_eq!(run.requests() as f64, arrived, "{pattern}");
+            }
+        }
+    }
 }

@@ -130,7 +130,7 @@ impl Runnable for Kind {
     fn view(sim: &Simulation<CacheCluster>) -> Snapshot {
         sim.snapshot()
     }
-    fn requests(report: &Report) -> u64 {
-        report.arrived
+    fn requests(sim: &Simulation<CacheCluster>) -> u64 {
+        sim.metrics().total(sim.model().ids.arrived)
     }
 }

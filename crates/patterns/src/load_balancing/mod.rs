@@ -114,7 +114,7 @@ impl Runnable for Kind {
     fn view(sim: &Simulation<LoadBalancer>) -> Snapshot {
         sim.snapshot()
     }
-    fn requests(report: &Report) -> u64 {
-        report.arrived
+    fn requests(sim: &Simulation<LoadBalancer>) -> u64 {
+        sim.metrics().total(sim.model().ids.arrived)
     }
 }

@@ -152,7 +152,7 @@ impl Runnable for Kind {
     fn view(sim: &Simulation<ShardedDatabase>) -> Snapshot {
         sim.snapshot()
     }
-    fn requests(report: &Report) -> u64 {
-        report.arrived
+    fn requests(sim: &Simulation<ShardedDatabase>) -> u64 {
+        sim.metrics().total(sim.model().ids.arrived)
     }
 }
