@@ -286,11 +286,36 @@ impl Metrics {
         area.iter()
             .enumerate()
             .map(|(b, a)| {
-                let start = b as u64 * bucket;
-                let width = (now.as_micros().min(start + bucket)).saturating_sub(start);
+                let width = self.elapsed_in_bucket(b, now);
                 if width == 0 { 0.0 } else { a / width as f64 }
             })
             .collect()
+    }
+
+    /// Counts per chart bucket up to `now` (a [`Metrics::counter_series`],
+    /// or a sum of them) as rates per second. The bucket in progress is
+    /// divided by the part of it that has elapsed, so that while a run
+    /// plays its last point reads as a rate like the others, not as a drop.
+    pub fn per_second(&self, counts: &[u64], now: SimTime) -> Vec<f64> {
+        counts
+            .iter()
+            .enumerate()
+            .map(|(b, &count)| {
+                let width = self.elapsed_in_bucket(b, now);
+                if width == 0 {
+                    0.0
+                } else {
+                    count as f64 * 1e6 / width as f64
+                }
+            })
+            .collect()
+    }
+
+    /// Microseconds of bucket `b` that have elapsed at `now`.
+    fn elapsed_in_bucket(&self, b: usize, now: SimTime) -> u64 {
+        let bucket = self.bucket.as_micros();
+        let start = b as u64 * bucket;
+        (now.as_micros().min(start + bucket)).saturating_sub(start)
     }
 
     /// Names of the registered counters, in registration order.
@@ -355,6 +380,26 @@ mod tests {
             m.counter_series(c, s(5) + SimTime::from_micros(1)),
             vec![1, 2, 1, 3, 0, 0]
         );
+    }
+
+    /// A steady 10 a second, read at 2.5 s of 1 s buckets: the bucket in
+    /// progress reads 10 a second too, not 5 (half a bucket's count over a
+    /// whole bucket).
+    #[test]
+    fn rates_divide_the_bucket_in_progress_by_its_elapsed_part() {
+        let mut m = Metrics::new(s(0), s(1));
+        let c = m.counter("completed");
+        for i in 1..=25 {
+            m.count(SimTime::from_millis(i * 100 - 50), c, 1);
+        }
+        let now = SimTime::from_millis(2_500);
+        assert_eq!(m.counter_series(c, now), [10, 10, 5]);
+        assert_eq!(
+            m.per_second(&m.counter_series(c, now), now),
+            [10.0, 10.0, 10.0]
+        );
+        // At a bucket's edge every bucket is whole.
+        assert_eq!(m.per_second(&[10, 10], s(2)), [10.0, 10.0]);
     }
 
     #[test]

@@ -266,9 +266,7 @@ impl Report {
         let per_sec = |n: u64| if window > 0.0 { n as f64 / window } else { 0.0 };
         let fraction = |n: u64, of: u64| if of == 0 { 0.0 } else { n as f64 / of as f64 };
         let bucket = m.bucket().as_secs_f64();
-        let rate = |counts: Vec<u64>| -> Vec<f64> {
-            counts.into_iter().map(|c| c as f64 / bucket).collect()
-        };
+        let rate = |counts: Vec<u64>| m.per_second(&counts, now);
         let sum = |a: &[CounterId]| -> Vec<u64> {
             let len = m.buckets_until(now);
             a.iter()

@@ -190,7 +190,7 @@ impl Report {
             1.0
         };
         let bucket = m.bucket().as_secs_f64();
-        let rate = |counts: Vec<u64>| counts.into_iter().map(|c| c as f64 / bucket).collect();
+        let rate = |counts: Vec<u64>| m.per_second(&counts, now);
         let completed = m.counter_series(ids.completed, now);
         let errors: Vec<u64> = [ids.rejected, ids.failed, ids.timed_out]
             .iter()

@@ -327,9 +327,7 @@ impl Report {
             .max_by_key(|s| (s.routed, std::cmp::Reverse(s.shard)))
             .expect("a placement has a shard");
         let bucket = m.bucket().as_secs_f64();
-        let rate = |counts: Vec<u64>| -> Vec<f64> {
-            counts.into_iter().map(|c| c as f64 / bucket).collect()
-        };
+        let rate = |counts: Vec<u64>| m.per_second(&counts, now);
         let completed = m.counter_series(ids.completed, now);
         let rejected = m.counter_series(ids.rejected, now);
         let failed = m.counter_series(ids.failed, now);
