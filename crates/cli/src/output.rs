@@ -145,18 +145,19 @@ fn title(exp: &Experiment) -> String {
     format!("{name} (seed {})", exp.seed())
 }
 
+/// The headline columns of a report. Every pointer resolves in its
+/// pattern's report (`tests/suite/catalog.rs` checks each pattern's), so a
+/// missing one is a broken descriptor, not a blank to print.
 fn headline(exp: &Experiment, report: &Value) -> (Vec<&'static str>, Vec<String>) {
-    exp.pattern()
+    let pattern = exp.pattern();
+    pattern
         .headline()
         .iter()
         .map(|(label, pointer)| {
-            (
-                *label,
-                report["metrics"]
-                    .pointer(pointer)
-                    .map(number)
-                    .unwrap_or_default(),
-            )
+            let value = report["metrics"].pointer(pointer).unwrap_or_else(|| {
+                panic!("{pattern}: the headline column {label} points at {pointer}, which its report lacks")
+            });
+            (*label, number(value))
         })
         .unzip()
 }

@@ -12,7 +12,7 @@
 
 use crate::app::Header;
 use crate::catalog::PATTERNS;
-use crate::components::mindmap::{MindMap, SharedMap};
+use crate::components::mindmap::{MindMap, SharedMap, find_doors};
 use crate::site::Site;
 use archsim_mindmap::Mindmap;
 use std::rc::Rc;
@@ -28,6 +28,29 @@ thread_local! {
     static SITE_MAP: Rc<Mindmap> = Rc::new(site_map());
 }
 
+/// What the introduction says of the map: how many of its claims run, so
+/// that it never promises more than the site has.
+fn lede(map: &Mindmap) -> String {
+    const TRY: &str = "press play, break a server, change the algorithm, watch the numbers move.";
+    let claims = map.leaves().filter(|&i| map.nodes[i].depth > 2).count();
+    let live = find_doors(map)
+        .iter()
+        .flatten()
+        .filter(|d| d.runs())
+        .count();
+    if live == claims {
+        format!(
+            "Every claim on this map is a live, deterministic simulation. Click a leaf to run its experiment: {TRY}"
+        )
+    } else {
+        format!(
+            "{live} of the map's {claims} claims are live, deterministic simulations: the leaves \
+             with a ▶ badge (the other patterns are still to come). Click one to run its \
+             experiment: {TRY}"
+        )
+    }
+}
+
 /// The home page.
 #[component]
 pub(crate) fn Home() -> Html {
@@ -37,9 +60,7 @@ pub(crate) fn Home() -> Html {
             <Header />
             <main class="page home" id="main">
                 <h1>{ "Run the architecture patterns you read about" }</h1>
-                <p class="lede">
-                    { "Every claim on this map is a live, deterministic simulation. Click a leaf to run its experiment: press play, break a server, change the algorithm, watch the numbers move." }
-                </p>
+                <p class="lede">{ lede(&map.0) }</p>
                 <MindMap map={(*map).clone()} label="Mind-map of the architecture patterns" id="site-map" site={Site::Home} />
                 <p class="map-help">
                     { "Drag to move, scroll or pinch to zoom; click a branch to fold it (Ctrl or ⌘: everything under it). Keyboard: arrows walk the map, Enter opens, Space folds, + and − zoom, 0 fits. " }
@@ -70,6 +91,20 @@ pub(crate) fn Home() -> Html {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_introduction_counts_the_claims_that_run() {
+        let lede = super::lede(&super::site_map());
+        assert!(
+            lede.starts_with("15 of the map's 33 claims are live"),
+            "{lede}"
+        );
+        let all_live = archsim_mindmap::parse(
+            "# Map\n## Load Balancing\n- Prevents any single server from being overwhelmed.\n",
+        )
+        .unwrap();
+        assert!(super::lede(&all_live).starts_with("Every claim on this map"));
+    }
+
     #[test]
     fn the_built_in_map_is_the_parsed_file() {
         let parsed = archsim_mindmap::parse(include_str!("../../../mindmap/architectures.md"))

@@ -30,7 +30,7 @@ mod toolbar;
 mod view;
 mod viewport;
 
-pub(crate) use doors::{Destination, Door};
+pub(crate) use doors::{Destination, Door, find as find_doors};
 
 use crate::site::Site;
 use archsim_mindmap::Mindmap;
