@@ -38,7 +38,7 @@ const SPEED_BUDGET: u64 = 350 * KIB;
 /// budget quietly raised. A load over its ceiling still fails the build.
 const MISSES: &[(&str, u64, &str)] = &[(
     "caching",
-    206 * KIB,
+    207 * KIB,
     "the largest model of the three (five eviction policies over their own \
      ordered maps, leases, single flight, write-behind; about 51 KB of code and \
      75 KB of collection code before optimisation, against 28 and 49 for load \
