@@ -7,6 +7,7 @@
 //   ARCHSIM_CHROMIUM  the browser (default: /usr/bin/chromium); never downloaded
 
 import { createServer } from 'node:http';
+import { after, before } from 'node:test';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -113,6 +114,24 @@ export async function serveSite() {
   });
   const { port } = server.address();
   return { server, base: `http://127.0.0.1:${port}/` };
+}
+
+// One test file's site and browser: the built site served on loopback and
+// Chromium launched before its tests, both closed after them. `ready` is
+// given { base, browser } once they are up.
+export function siteUnderTest(ready) {
+  let server;
+  let browser;
+  before(async () => {
+    let base;
+    ({ server, base } = await serveSite());
+    browser = await launchBrowser();
+    ready({ base, browser });
+  });
+  after(async () => {
+    await browser?.close();
+    await new Promise((r) => (server ? server.close(r) : r()));
+  });
 }
 
 // Launch Debian's Chromium (never a downloaded one), with a fresh

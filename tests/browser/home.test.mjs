@@ -6,25 +6,15 @@
 // Every page visited must log no console error, no uncaught exception and
 // no failed request.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SITE, axeScan, launchBrowser, openPage, serveSite, until, visit } from './harness.mjs';
+import { SITE, axeScan, openPage, siteUnderTest, until, visit } from './harness.mjs';
 
-let server;
 let base;
 let browser;
-
-before(async () => {
-  ({ server, base } = await serveSite());
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((r) => (server ? server.close(r) : r()));
-});
+siteUnderTest((site) => ({ base, browser } = site));
 
 async function done({ context, errors }) {
   await context.close();

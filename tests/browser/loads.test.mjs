@@ -2,25 +2,15 @@
 // experiment in the same state, each load opens on its own, the home page
 // reads without JavaScript, and the book's embeds start only when seen.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SITE, launchBrowser, openPage, serveSite, until, visit } from './harness.mjs';
+import { SITE, openPage, siteUnderTest, until, visit } from './harness.mjs';
 
-let server;
 let base;
 let browser;
-
-before(async () => {
-  ({ server, base } = await serveSite());
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((r) => (server ? server.close(r) : r()));
-});
+siteUnderTest((site) => ({ base, browser } = site));
 
 async function done({ context, errors }, ignore = () => false) {
   await context.close();

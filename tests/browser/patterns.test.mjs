@@ -3,23 +3,13 @@
 // mode, URL state, faults by hand, accessibility), driven through one
 // preset of each.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axeScan, launchBrowser, openPage, serveSite, summary, until, visit } from './harness.mjs';
+import { axeScan, openPage, siteUnderTest, summary, until, visit } from './harness.mjs';
 
-let server;
 let base;
 let browser;
-
-before(async () => {
-  ({ server, base } = await serveSite());
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((r) => (server ? server.close(r) : r()));
-});
+siteUnderTest((site) => ({ base, browser } = site));
 
 async function done({ context, errors }) {
   await context.close();

@@ -6,7 +6,7 @@
 // The site must be built first (target/site). Every page visited must log
 // no console error, no uncaught exception and no failed request.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,27 +15,16 @@ import {
   TEST_PAGES,
   axeScan,
   clock,
-  launchBrowser,
   openPage,
-  serveSite,
+  siteUnderTest,
   summary,
   until,
   visit,
 } from './harness.mjs';
 
-let server;
 let base;
 let browser;
-
-before(async () => {
-  ({ server, base } = await serveSite());
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((r) => (server ? server.close(r) : r()));
-});
+siteUnderTest((site) => ({ base, browser } = site));
 
 // A page in a fresh browser context; `done` checks its console.
 const fresh = (options) => openPage(browser, options);

@@ -4,23 +4,13 @@
 // this checks that the page runs every pattern to the end without freezing
 // and shows a positive rate for each.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage, serveSite, until, visit } from './harness.mjs';
+import { openPage, siteUnderTest, until, visit } from './harness.mjs';
 
-let server;
 let base;
 let browser;
-
-before(async () => {
-  ({ server, base } = await serveSite());
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((r) => (server ? server.close(r) : r()));
-});
+siteUnderTest((site) => ({ base, browser } = site));
 
 test('the speed page measures every pattern and stays responsive', async () => {
   const { context, page, errors } = await openPage(browser);
