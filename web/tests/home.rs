@@ -153,10 +153,5 @@ async fn space_folds_the_focused_branch_and_the_focus_stays_on_it() {
 async fn unknown_routes_and_presets_lead_nowhere_politely() {
     open("#/no/such/page", "Nothing here").await;
     open("#/sim/lb-nope", "Nothing here").await;
-    let said = text("main [role='alert']").unwrap_or_default();
-    assert!(
-        said.contains("unknown pattern or preset 'lb-nope'"),
-        "{said}"
-    );
-    assert!(one("main a[href$='#/']").is_some(), "a way back home");
+    says_lb_nope_is_unknown();
 }

@@ -228,35 +228,26 @@ macro_rules! whole_field {
 }
 whole_field!(u32, i64);
 
-impl Field for f64 {
-    fn value(&self) -> Value {
-        Value::Float(*self)
-    }
-    fn assign(&mut self, value: &Value) -> bool {
-        match value {
-            Value::Float(x) => {
-                *self = *x;
-                true
+/// `impl Field` for a `Copy` type held by one variant of [`Value`].
+macro_rules! copy_field {
+    ($($t:ty => $variant:ident),*) => {$(
+        impl Field for $t {
+            fn value(&self) -> Value {
+                Value::$variant(*self)
             }
-            _ => false,
-        }
-    }
-}
-
-impl Field for bool {
-    fn value(&self) -> Value {
-        Value::Bool(*self)
-    }
-    fn assign(&mut self, value: &Value) -> bool {
-        match value {
-            Value::Bool(b) => {
-                *self = *b;
-                true
+            fn assign(&mut self, value: &Value) -> bool {
+                match value {
+                    Value::$variant(v) => {
+                        *self = *v;
+                        true
+                    }
+                    _ => false,
+                }
             }
-            _ => false,
         }
-    }
+    )*};
 }
+copy_field!(f64 => Float, bool => Bool);
 
 impl Field for String {
     fn value(&self) -> Value {

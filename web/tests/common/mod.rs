@@ -109,3 +109,14 @@ pub(crate) async fn open_from(home_heading: &str, hash: &str, heading: &str) {
     })
     .await;
 }
+
+/// The not-found page of a link to the preset `lb-nope`: it names the
+/// unknown name and leads back home.
+pub(crate) fn says_lb_nope_is_unknown() {
+    let said = text("main [role='alert']").unwrap_or_default();
+    assert!(
+        said.contains("unknown pattern or preset 'lb-nope'"),
+        "{said}"
+    );
+    assert!(one("main a[href$='#/']").is_some(), "a way back home");
+}
