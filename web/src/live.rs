@@ -62,20 +62,7 @@ impl Live {
         let per_run = (budget / self.runs.len() as u64).max(1);
         let mut all_done = true;
         for run in &mut self.runs {
-            let target = target.min(run.sim.end());
-            let start = run.sim.events_handled();
-            let mut done = true;
-            while run.sim.next_event_time().is_some_and(|t| t <= target) {
-                if run.sim.events_handled() - start >= per_run {
-                    done = false;
-                    break;
-                }
-                run.sim.step();
-            }
-            if done {
-                run.sim.run_until(target);
-            }
-            all_done &= done;
+            all_done &= run.sim.run_toward(target, per_run);
         }
         all_done
     }

@@ -169,10 +169,26 @@ impl<M: Model> Simulation<M> {
     /// Handle every event due at or before `until`, then move the clock to
     /// `until` (if it is later), so snapshots can show the time between events.
     pub fn run_until(&mut self, until: SimTime) {
+        self.run_toward(until, u64::MAX);
+    }
+
+    /// [`run_until`](Self::run_until) within a budget: handle at most
+    /// `max_events` of the events due by `until`. Returns whether it got
+    /// there (and moved the clock to `until`); if not, the clock stands at
+    /// the last event handled. One call does a whole slice of a frame, so
+    /// the loop is compiled with the model's `handle` inlined instead of
+    /// being driven one event at a time through a trait object.
+    pub fn run_toward(&mut self, until: SimTime, max_events: u64) -> bool {
+        let mut left = max_events;
         while self.queue.peek_time().is_some_and(|t| t <= until) {
+            if left == 0 {
+                return false;
+            }
+            left -= 1;
             self.step();
         }
         self.now = self.now.max(until);
+        true
     }
 
     /// Inject `event` from outside the model (a user killing a server, say)
@@ -271,5 +287,21 @@ mod tests {
         assert_eq!(sim.next_event_time(), Some(SimTime::from_millis(1500)));
         sim.step();
         assert_eq!(sim.model().seen.last(), Some(&(1, 9)));
+    }
+
+    #[test]
+    fn run_toward_stops_at_its_budget_and_resumes_where_it_stopped() {
+        let mut sim = Simulation::new(config(), |_| Echo { seen: vec![] });
+        let ten = SimTime::from_secs(10);
+        assert!(!sim.run_toward(ten, 2), "four events are due, two allowed");
+        assert_eq!(sim.events_handled(), 2);
+        assert_eq!(
+            sim.now(),
+            SimTime::from_secs(1),
+            "the clock stands at the last event"
+        );
+        assert!(sim.run_toward(ten, 2), "the other two fit the next budget");
+        assert_eq!(sim.now(), ten);
+        assert_eq!(sim.model().seen, vec![(1, 2), (1, 3), (1, 4), (2, 1)]);
     }
 }

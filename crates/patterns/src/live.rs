@@ -103,6 +103,7 @@ pub(crate) fn sim_config(seed: u64, warmup: f64, duration: f64) -> SimConfig {
 trait Running {
     fn step(&mut self) -> bool;
     fn run_until(&mut self, t: SimTime);
+    fn run_toward(&mut self, t: SimTime, max_events: u64) -> bool;
     fn now(&self) -> SimTime;
     fn next_event_time(&self) -> Option<SimTime>;
     fn events_handled(&self) -> u64;
@@ -119,6 +120,9 @@ impl<R: Runnable> Running for Run<R> {
     }
     fn run_until(&mut self, t: SimTime) {
         self.0.run_until(t);
+    }
+    fn run_toward(&mut self, t: SimTime, max_events: u64) -> bool {
+        self.0.run_toward(t, max_events)
     }
     fn now(&self) -> SimTime {
         self.0.now()
@@ -167,6 +171,13 @@ impl LiveRun {
     /// Handle every event up to `t` (capped at the end) and stand at it.
     pub fn run_until(&mut self, t: SimTime) {
         self.run.run_until(t.min(self.end));
+    }
+
+    /// Handle at most `max_events` of the events up to `t` (capped at the
+    /// end); whether it got there and stands at it. What a frame calls: one
+    /// call per slice, not one per event.
+    pub fn run_toward(&mut self, t: SimTime, max_events: u64) -> bool {
+        self.run.run_toward(t.min(self.end), max_events)
     }
 
     /// Simulated time now.
