@@ -7,7 +7,7 @@
 //! delay, is visible. Backends are buttons: choosing one lets a person break
 //! it or mend it.
 
-use crate::components::diagram::{self, DiagramProps, Frame};
+use crate::components::diagram::{self, DiagramProps, Frame, Marks};
 use archsim_core::Condition;
 use archsim_patterns::View;
 use archsim_patterns::load_balancing::{Node, Snapshot};
@@ -139,7 +139,6 @@ pub(crate) fn BalancerDiagram(props: &Props) -> Html {
         });
         // Worker slots across the top half, the queue as a bar below.
         let slots = view.workers.min(16);
-        let slot_w = (BACKEND_W - 80.0) / f64::from(slots);
         let queue_share = if view.queue_capacity == 0 {
             0.0
         } else {
@@ -155,12 +154,7 @@ pub(crate) fn BalancerDiagram(props: &Props) -> Html {
                {onclick} {onkeydown}>
                 <rect class="box" x={BACKEND_X.to_string()} y={top.to_string()} width={BACKEND_W.to_string()} height={h.to_string()} rx="4" />
                 <circle class="belief" cx={(BACKEND_X + 10.0).to_string()} cy={y.to_string()} r="5" />
-                { for (0..slots).map(|s| {
-                    let busy = s < view.busy;
-                    html! { <rect class={classes!("slot", busy.then_some("busy"))}
-                        x={(BACKEND_X + 22.0 + f64::from(s) * slot_w).to_string()} y={(top + 3.0).to_string()}
-                        width={(slot_w - 2.0).max(1.0).to_string()} height={(h / 2.0 - 4.0).max(2.0).to_string()} /> }
-                }) }
+                { diagram::worker_slots(slots, view.busy, (BACKEND_X + 22.0, top + 3.0), BACKEND_W - 80.0, (h / 2.0 - 4.0).max(2.0)) }
                 <rect class="queue-track" x={(BACKEND_X + 22.0).to_string()} y={(y + 1.0).to_string()} width={(BACKEND_W - 80.0).to_string()} height={(h / 2.0 - 4.0).max(2.0).to_string()} />
                 <rect class="queue" x={(BACKEND_X + 22.0).to_string()} y={(y + 1.0).to_string()} width={((BACKEND_W - 80.0) * queue_share).to_string()} height={(h / 2.0 - 4.0).max(2.0).to_string()} />
             </g>
@@ -174,20 +168,20 @@ pub(crate) fn BalancerDiagram(props: &Props) -> Html {
         }
     });
 
-    let dots = snap.messages.iter().take(MAX_DOTS).map(|m| {
+    let (mut requests, mut replies) = (Marks::default(), Marks::default());
+    for m in snap.messages.iter().take(MAX_DOTS) {
         let p = if props.animate {
             m.progress(snap.now)
         } else {
             0.5
         };
-        let (x, y) = layout.position(m.from, m.to, p, n);
-        let class = if matches!(m.from, Node::Clients) {
-            "dot request"
+        let marks = if matches!(m.from, Node::Clients) {
+            &mut requests
         } else {
-            "dot reply"
+            &mut replies
         };
-        html! { <circle {class} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="3" /> }
-    });
+        marks.disc(layout.position(m.from, m.to, p, n), 3.0);
+    }
 
     html! {
         <svg class="diagram" viewBox={format!("0 0 {WIDTH} {:.0}", layout.height)} role="group" aria-label={props.label.clone()}>
@@ -202,7 +196,10 @@ pub(crate) fn BalancerDiagram(props: &Props) -> Html {
                 <text x={BALANCER_X.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle">{ "balancer" }</text>
             </g>
             { for backends }
-            <g aria-hidden="true">{ for dots }</g>
+            <g aria-hidden="true">
+                <path class="dot request" d={requests.path()} />
+                <path class="dot reply" d={replies.path()} />
+            </g>
         </svg>
     }
 }

@@ -15,7 +15,7 @@
 //! hollow ones, writes squares, stale hits larger circles.
 
 use super::chart::PALETTE;
-use crate::components::diagram::{self, DiagramProps, Frame};
+use crate::components::diagram::{self, DiagramProps, Frame, Marks};
 use archsim_core::Condition;
 use archsim_patterns::View;
 use archsim_patterns::caching::{MessageKind, Node, Snapshot};
@@ -144,22 +144,34 @@ enum Shape {
     Large,
 }
 
-fn dot(kind: MessageKind, (x, y): (f64, f64)) -> Html {
-    let (colour, shape) = look(kind);
-    let (cx, cy) = (format!("{x:.1}"), format!("{y:.1}"));
-    match shape {
-        Shape::Dot => html! { <circle {cx} {cy} r="3" style={format!("fill: {colour}")} /> },
-        Shape::Large => html! {
-            <circle {cx} {cy} r="5" style={format!("fill: {colour}; stroke: var(--fg); stroke-width: 1")} />
-        },
-        Shape::Ring => html! {
-            <circle {cx} {cy} r="3" style={format!("fill: none; stroke: {colour}; stroke-width: 1.5")} />
-        },
-        Shape::Square => html! {
-            <rect x={format!("{:.1}", x - 2.5)} y={format!("{:.1}", y - 2.5)} width="5" height="5"
-                  style={format!("fill: {colour}")} />
-        },
+/// The messages in flight, each a kind and where it is: one path per look,
+/// in the order the looks first appear.
+fn dots(messages: impl Iterator<Item = (MessageKind, (f64, f64))>) -> impl Iterator<Item = Html> {
+    let mut looks: Vec<((&'static str, Shape), Marks)> = Vec::new();
+    for (kind, at) in messages {
+        let look = look(kind);
+        let i = looks
+            .iter()
+            .position(|(l, _)| *l == look)
+            .unwrap_or_else(|| {
+                looks.push((look, Marks::default()));
+                looks.len() - 1
+            });
+        let marks = &mut looks[i].1;
+        match look.1 {
+            Shape::Dot | Shape::Ring => marks.disc(at, 3.0),
+            Shape::Large => marks.disc(at, 5.0),
+            Shape::Square => marks.square(at, 5.0),
+        }
     }
+    looks.into_iter().map(|((colour, shape), marks)| {
+        let style = match shape {
+            Shape::Dot | Shape::Square => format!("fill: {colour}"),
+            Shape::Large => format!("fill: {colour}; stroke: var(--fg); stroke-width: 1"),
+            Shape::Ring => format!("fill: none; stroke: {colour}; stroke-width: 1.5"),
+        };
+        html! { <path d={marks.path()} {style} /> }
+    })
 }
 
 fn percent(x: f64) -> String {
@@ -281,7 +293,6 @@ pub(crate) fn CacheDiagram(props: &Props) -> Html {
     let db = &snap.database;
     let db_top = mid - 40.0;
     let slots = db.workers.clamp(1, 16);
-    let slot_w = (DB_W - 16.0) / f64::from(slots);
     let busy_shown = if db.workers > slots {
         // Many workers: show the busy share.
         (f64::from(db.busy) / f64::from(db.workers) * f64::from(slots)).round() as u32
@@ -299,12 +310,7 @@ pub(crate) fn CacheDiagram(props: &Props) -> Html {
             <rect class="box" x={DB_X.to_string()} y={db_top.to_string()} width={DB_W.to_string()} height="62" rx="8"
                 style="fill: var(--bg); stroke: var(--muted); stroke-width: 1.5" />
             <text x={(DB_X + DB_W / 2.0).to_string()} y={(db_top + 14.0).to_string()} text-anchor="middle">{ "database" }</text>
-            { for (0..slots).map(|s| {
-                let busy = s < busy_shown;
-                html! { <rect class={classes!("slot", busy.then_some("busy"))}
-                    x={(DB_X + 8.0 + f64::from(s) * slot_w).to_string()} y={(db_top + 22.0).to_string()}
-                    width={(slot_w - 2.0).max(1.0).to_string()} height="14" /> }
-            }) }
+            { diagram::worker_slots(slots, busy_shown, (DB_X + 8.0, db_top + 22.0), DB_W - 16.0, 14.0) }
             <rect class="queue-track" x={(DB_X + 8.0).to_string()} y={(db_top + 42.0).to_string()} width={(DB_W - 16.0).to_string()} height="10" />
             <rect class="queue" x={(DB_X + 8.0).to_string()} y={(db_top + 42.0).to_string()} width={((DB_W - 16.0) * queue_share).to_string()} height="10" />
             if let Some(strength) = db_flash {
@@ -321,14 +327,14 @@ pub(crate) fn CacheDiagram(props: &Props) -> Html {
         percent(snap.hit_ratio)
     );
 
-    let dots = snap.messages.iter().take(MAX_DOTS).map(|m| {
+    let dots = dots(snap.messages.iter().take(MAX_DOTS).map(|m| {
         let p = if props.animate {
             m.flight.progress(snap.now)
         } else {
             0.5
         };
-        dot(m.kind, layout.position(m.flight.from, m.flight.to, p))
-    });
+        (m.kind, layout.position(m.flight.from, m.flight.to, p))
+    }));
 
     html! {
         <svg class="diagram" viewBox={format!("0 0 {WIDTH} {:.0}", layout.height)} role="group" aria-label={props.label.clone()}>

@@ -1,10 +1,11 @@
 //! What every pattern's diagram shares: what it is told besides its
-//! snapshot ([`Frame`]), its properties ([`DiagramProps`]), and [`draw`],
+//! snapshot ([`Frame`]), its properties ([`DiagramProps`]), [`draw`],
 //! which turns the type-erased [`View`] of a run back into the pattern's own
-//! snapshot for its component. A pattern's page registers its diagram as a
+//! snapshot for its component, and [`Marks`], the messages in flight. A pattern's page registers its diagram as a
 //! `draw` function ([`crate::PatternUi`]); nothing here names a pattern.
 
 use archsim_patterns::View;
+use std::fmt::Write;
 use yew::prelude::*;
 
 /// What every pattern's diagram is told besides its snapshot.
@@ -60,4 +61,76 @@ where
         label,
     };
     html! { <C ..props /> }
+}
+
+/// Small marks of one look — the messages in flight of one kind — drawn
+/// as the outline of a single `<path>`. A busy run has hundreds of them
+/// and they all move every frame: as one element, a frame updates one
+/// attribute instead of diffing and updating a node per message.
+#[derive(Default)]
+pub(crate) struct Marks(String);
+
+impl Marks {
+    /// A disc of radius `r` centred on `(x, y)`.
+    pub(crate) fn disc(&mut self, (x, y): (f64, f64), r: f64) {
+        let d = 2.0 * r;
+        let _ = write!(
+            self.0,
+            "M{:.1} {y:.1}a{r} {r} 0 1 0 {d} 0a{r} {r} 0 1 0 -{d} 0",
+            x - r
+        );
+    }
+
+    /// A square of side `side` centred on `(x, y)`.
+    pub(crate) fn square(&mut self, (x, y): (f64, f64), side: f64) {
+        self.rect((x - side / 2.0, y - side / 2.0), side, side);
+    }
+
+    /// A `width` × `height` rectangle with its top left corner at `(x, y)`.
+    pub(crate) fn rect(&mut self, (x, y): (f64, f64), width: f64, height: f64) {
+        let _ = write!(self.0, "M{x:.1} {y:.1}h{width:.1}v{height:.1}h-{width:.1}z");
+    }
+
+    /// The path's `d`.
+    pub(crate) fn path(self) -> String {
+        self.0
+    }
+}
+
+/// A server's workers as a row of `slots` cells across `width` from
+/// `(x, y)`, the first `busy` of them filled: two paths, however many
+/// workers, so that a page of twenty servers stays cheap to redraw.
+pub(crate) fn worker_slots(slots: u32, busy: u32, at: (f64, f64), width: f64, height: f64) -> Html {
+    let slot_w = width / f64::from(slots.max(1));
+    let (mut idle, mut working) = (Marks::default(), Marks::default());
+    for s in 0..slots {
+        let marks = if s < busy { &mut working } else { &mut idle };
+        marks.rect(
+            (at.0 + f64::from(s) * slot_w, at.1),
+            (slot_w - 2.0).max(1.0),
+            height,
+        );
+    }
+    html! {
+        <>
+            <path class="slot" d={idle.path()} />
+            <path class="slot busy" d={working.path()} />
+        </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Marks;
+
+    #[test]
+    fn marks_are_closed_subpaths_one_after_another() {
+        let mut marks = Marks::default();
+        marks.disc((10.0, 20.0), 3.0);
+        marks.square((5.0, 5.0), 4.0);
+        assert_eq!(
+            marks.path(),
+            "M7.0 20.0a3 3 0 1 0 6 0a3 3 0 1 0 -6 0M3.0 3.0h4.0v4.0h-4.0z"
+        );
+    }
 }

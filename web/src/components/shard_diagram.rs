@@ -12,7 +12,7 @@
 //! break it or mend it.
 
 use crate::components::chart::PALETTE;
-use crate::components::diagram::{self, DiagramProps, Frame};
+use crate::components::diagram::{self, DiagramProps, Frame, Marks};
 use archsim_core::Condition;
 use archsim_patterns::View;
 use archsim_patterns::sharding::{Membership, Node, ShardView, Snapshot};
@@ -181,7 +181,6 @@ pub(crate) fn ShardDiagram(props: &Props) -> Html {
             }
         });
         let slots = view.workers.min(16);
-        let slot_w = WORK_W / f64::from(slots.max(1));
         let half = (h / 2.0 - 4.0).max(2.0);
         let queue_share = share(u64::from(view.queued), u64::from(view.queue_capacity));
         let rows_w = BARS_W * share(view.rows, most_rows);
@@ -195,12 +194,7 @@ pub(crate) fn ShardDiagram(props: &Props) -> Html {
                role="button" tabindex="0" aria-label={label} aria-pressed={selected.to_string()}
                {onclick} {onkeydown}>
                 <rect class="box" x={SHARD_X.to_string()} y={top.to_string()} width={SHARD_W.to_string()} height={h.to_string()} rx="4" />
-                { for (0..slots).map(|w| {
-                    let busy = w < view.busy;
-                    html! { <rect class={classes!("slot", busy.then_some("busy"))}
-                        x={(SHARD_X + 8.0 + f64::from(w) * slot_w).to_string()} y={(top + 3.0).to_string()}
-                        width={(slot_w - 2.0).max(1.0).to_string()} height={half.to_string()} /> }
-                }) }
+                { diagram::worker_slots(slots, view.busy, (SHARD_X + 8.0, top + 3.0), WORK_W, half) }
                 <rect class="queue-track" x={(SHARD_X + 8.0).to_string()} y={(y + 1.0).to_string()} width={WORK_W.to_string()} height={half.to_string()} />
                 <rect class="queue" x={(SHARD_X + 8.0).to_string()} y={(y + 1.0).to_string()} width={(WORK_W * queue_share).to_string()} height={half.to_string()} />
                 <rect fill={ROWS_COLOUR} x={BARS_X.to_string()} y={(top + 3.0).to_string()} width={rows_w.to_string()} height={half.to_string()} />
@@ -229,21 +223,22 @@ pub(crate) fn ShardDiagram(props: &Props) -> Html {
         .chain(snap.fan_out.iter().map(|m| (m, "fan-out")))
         .chain(snap.copies.iter().map(|m| (m, "copy")))
         .take(MAX_DOTS);
-    let dots = flights.map(|(m, kind)| {
-        let p = if props.animate { m.progress(snap.now) } else { 0.5 };
-        let (x, y) = layout.position(m.from, m.to, p, n);
-        let (cx, cy) = (format!("{x:.1}"), format!("{y:.1}"));
+    let [mut requests, mut replies, mut fan_out, mut copies] =
+        std::array::from_fn(|_| Marks::default());
+    for (m, kind) in flights {
+        let p = if props.animate {
+            m.progress(snap.now)
+        } else {
+            0.5
+        };
+        let at = layout.position(m.from, m.to, p, n);
         match kind {
-            "copy" => html! {
-                <rect class="dot copy" fill={COPY_COLOUR} x={format!("{:.1}", x - 3.5)} y={format!("{:.1}", y - 3.5)} width="7" height="7" />
-            },
-            "fan-out" => html! { <circle class="dot fan-out" fill={FAN_OUT_COLOUR} {cx} {cy} r="3" /> },
-            _ => {
-                let class = if matches!(m.from, Node::Router) { "dot request" } else { "dot reply" };
-                html! { <circle {class} {cx} {cy} r="3" /> }
-            }
+            "copy" => copies.square(at, 7.0),
+            "fan-out" => fan_out.disc(at, 3.0),
+            _ if matches!(m.from, Node::Router) => requests.disc(at, 3.0),
+            _ => replies.disc(at, 3.0),
         }
-    });
+    }
 
     let status = match &snap.migration {
         Some(m) if !m.done => Some(format!(
@@ -271,7 +266,12 @@ pub(crate) fn ShardDiagram(props: &Props) -> Html {
                 <text class="state" x={ROUTER_X.to_string()} y={(mid - 28.0).to_string()} text-anchor="middle">{ format!("{} queries in flight", snap.queries) }</text>
             </g>
             { for shards }
-            <g aria-hidden="true">{ for dots }</g>
+            <g aria-hidden="true">
+                <path class="dot request" d={requests.path()} />
+                <path class="dot reply" d={replies.path()} />
+                <path class="dot fan-out" fill={FAN_OUT_COLOUR} d={fan_out.path()} />
+                <path class="dot copy" fill={COPY_COLOUR} d={copies.path()} />
+            </g>
             <g class="legend" aria-hidden="true">
                 <circle class="dot request" cx="12" cy={(legend_y - 4.0).to_string()} r="3" />
                 <text x="20" y={legend_y.to_string()}>{ "lookup" }</text>

@@ -240,6 +240,37 @@ fn Playground(props: &PlaygroundProps) -> Html {
         });
     }
 
+    // The form is the largest part of the page and changes only with the
+    // settings, so its callback must stay the same object between frames
+    // (yew compares callbacks by identity): it is rebuilt only when what it
+    // reads changes. It never reads `time`, which it clears.
+    let on_param = {
+        let deps = (
+            shared.experiment.settings().clone(),
+            shared.experiment.seed(),
+            shared.compare,
+        );
+        let (rebuild, shared, field_error) = (rebuild.clone(), shared.clone(), field_error.clone());
+        use_callback(deps, move |(key, value): (String, String), _| {
+            let mut next = (*shared).clone();
+            let applied = next
+                .experiment
+                .set(&key, &value)
+                .and_then(|()| next.experiment.validate());
+            match applied {
+                Ok(()) => {
+                    field_error.set(None);
+                    next.time = None;
+                    rebuild(next, SimTime::ZERO);
+                }
+                Err(e) => field_error.set(Some((
+                    e.key().to_owned(),
+                    format!("{e}. The previous value is kept."),
+                ))),
+            }
+        })
+    };
+
     let live_ref = live.borrow();
     let live_ok = match &*live_ref {
         Ok(l) => l,
@@ -315,27 +346,6 @@ fn Playground(props: &PlaygroundProps) -> Html {
             let mut next = (*shared).clone();
             next.compare = !next.compare;
             rebuild(next, SimTime::ZERO);
-        })
-    };
-    let on_param = {
-        let (rebuild, shared, field_error) = (rebuild.clone(), shared.clone(), field_error.clone());
-        Callback::from(move |(key, value): (String, String)| {
-            let mut next = (*shared).clone();
-            let applied = next
-                .experiment
-                .set(&key, &value)
-                .and_then(|()| next.experiment.validate());
-            match applied {
-                Ok(()) => {
-                    field_error.set(None);
-                    next.time = None;
-                    rebuild(next, SimTime::ZERO);
-                }
-                Err(e) => field_error.set(Some((
-                    e.key().to_owned(),
-                    format!("{e}. The previous value is kept."),
-                ))),
-            }
         })
     };
     let on_select = {
