@@ -8,8 +8,11 @@
 // nodes, opened in the map editor through its link, is panned by a dragging
 // mouse and zoomed by a wheel, one input and one frame at a time: the task
 // time per round is the work of a frame that moves the map. The same rounds
-// without input ("idle") show what the measuring itself costs. A benchmark,
-// not a test: it prints figures and fails only if it cannot run.
+// without input ("idle") show what the measuring itself costs. Each map
+// figure is followed by its parts: script, style and layout as Chrome counts
+// them, and the rest (paint, layerizing, the commit to the compositor, input
+// routing). A benchmark, not a test: it prints figures and fails only if it
+// cannot run.
 //
 // Run from the repository root after the site build: node tests/browser/frame-bench.mjs
 
@@ -37,23 +40,34 @@ function thousandNodeMap() {
 // The map editor's link to `markdown`: raw deflate, then base64url (web/src/share_map.rs).
 const mapLink = (markdown) => `map/index.html#${deflateRawSync(Buffer.from(markdown)).toString('base64url')}`;
 
+// Chrome's task accounting split into the parts it names; the rest of a
+// task is the frame's rendering after style and layout (paint, layerizing,
+// the commit to the compositor), input routing and the like.
+const PARTS = { script: 'ScriptDuration', style: 'RecalcStyleDuration', layout: 'LayoutDuration' };
+
 // Main-thread milliseconds per frame while `drive(i)` sends one input per
 // frame: each round sends the input, then waits for the next frame.
 async function perFrame(context, page, ms, drive) {
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
-  const taskSeconds = async () =>
-    (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
-  const before = await taskSeconds();
+  const seconds = async () => {
+    const metrics = (await cdp.send('Performance.getMetrics')).metrics;
+    const value = (name) => metrics.find((m) => m.name === name).value;
+    return { task: value('TaskDuration'), ...Object.fromEntries(Object.entries(PARTS).map(([k, m]) => [k, value(m)])) };
+  };
+  const before = await seconds();
   const started = Date.now();
   let frames = 0;
   for (; Date.now() - started < ms; frames++) {
     await drive(frames);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
   }
-  const after = await taskSeconds();
-  const seconds = (Date.now() - started) / 1000;
-  return { frames, fps: frames / seconds, msPerFrame: ((after - before) * 1000) / frames };
+  const after = await seconds();
+  const elapsed = (Date.now() - started) / 1000;
+  const perFrameMs = (k) => ((after[k] - before[k]) * 1000) / frames;
+  const parts = Object.fromEntries(Object.keys(PARTS).map((k) => [k, perFrameMs(k)]));
+  parts.rest = perFrameMs('task') - parts.script - parts.style - parts.layout;
+  return { frames, fps: frames / elapsed, msPerFrame: perFrameMs('task'), parts };
 }
 
 const { server, base } = await serveSite();
@@ -116,6 +130,9 @@ try {
       `browser mindmap nodes=${nodes} ${what.padEnd(4)}: frames=${m.frames} fps=${m.fps.toFixed(1)} ` +
         `main_thread_ms_per_frame=${m.msPerFrame.toFixed(2)}`,
     );
+    // Where that time went, on a line of its own.
+    const parts = Object.entries(m.parts).map(([k, v]) => `${k}_ms=${v.toFixed(2)}`);
+    console.log(`browser mindmap nodes=${nodes} ${what.padEnd(4)} parts: ${parts.join(' ')}`);
   }
 } finally {
   await browser.close();
