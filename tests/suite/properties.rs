@@ -3,7 +3,9 @@
 
 use archsim_core::SimTime;
 use archsim_patterns::load_balancing::{self as lb, Algorithm, Params, Report};
-use archsim_patterns::{Experiment, ParamError, ParamKind, Scenario, Settings};
+use archsim_patterns::{
+    Experiment, ParamError, ParamKind, ParamSpec, Scenario, Settings, seconds_per_unit,
+};
 use proptest::prelude::*;
 
 /// Random valid load-balancing parameters, small enough to run quickly.
@@ -280,4 +282,102 @@ fn every_choice_of_every_parameter_builds() {
             }
         }
     }
+}
+
+/// Values at and around the edges of `spec`'s range, as text: its ends,
+/// just above zero, one tick of the clock for a time, and one step past each
+/// end.
+fn boundary_values(spec: &ParamSpec) -> Vec<String> {
+    match spec.kind {
+        ParamKind::Int { min, max } => {
+            let mut values = vec![min - 1, min, min + 1, max - 1, max, max + 1];
+            if min <= 0 && max >= 1 {
+                values.push(1);
+            }
+            values.iter().map(i64::to_string).collect()
+        }
+        ParamKind::Float { min, max } => {
+            let step = (max - min) / 1000.0;
+            let mut values = vec![min - step, min, min + step, max - step, max, max + step];
+            if min <= 0.0 {
+                values.extend([1e-7, 1e-6, 1e-3]);
+            }
+            if let Some(per_unit) = seconds_per_unit(spec.unit) {
+                // Just under one tick, and one tick, in the parameter's unit.
+                values.extend([0.9e-6 / per_unit, 1e-6 / per_unit]);
+            }
+            values.iter().map(f64::to_string).collect()
+        }
+        ParamKind::Choice(_) | ParamKind::Bool | ParamKind::Text { .. } => vec![],
+    }
+}
+
+/// Events per slice of a boundary run, and slices looked at: enough to see
+/// the clock move, few enough for every boundary of every parameter.
+const SLICE_EVENTS: u64 = 10_000;
+const SLICES: usize = 3;
+
+#[test]
+fn every_boundary_value_of_every_parameter_runs_on_or_is_refused() {
+    // A value is refused with a message, or its run moves its clock forward
+    // over every slice of events until it ends: no value may make the model
+    // handle event after event at one instant (a time that rounds to zero
+    // ticks did, as a health check every 0.0000001 s).
+    let mut ran = 0;
+    for pattern in archsim_patterns::all() {
+        for spec in pattern.specs() {
+            for value in boundary_values(spec) {
+                let mut experiment = Experiment::resolve(pattern.id()).unwrap();
+                let accepted = experiment
+                    .set(spec.key, &value)
+                    .and_then(|()| experiment.validate());
+                if let Err(e) = accepted {
+                    // Refused: by this key or by one it does not fit with.
+                    assert!(
+                        pattern.specs().iter().any(|s| s.key == e.key())
+                            && e.to_string().starts_with(&format!("{}=", e.key())),
+                        "{e}"
+                    );
+                    continue;
+                }
+                if let Some(per_unit) = seconds_per_unit(spec.unit) {
+                    let x: f64 = value.parse().unwrap();
+                    assert!(
+                        x == 0.0 || x * per_unit >= 1e-6,
+                        "{pattern} {}={value}: a time shorter than one tick was accepted",
+                        spec.key
+                    );
+                }
+                let mut run = experiment.start().unwrap();
+                let end = run.end();
+                for _ in 0..SLICES {
+                    let before = run.now();
+                    if run.run_toward(end, SLICE_EVENTS) {
+                        break;
+                    }
+                    assert!(
+                        run.now() > before,
+                        "{pattern} {}={value}: {SLICE_EVENTS} events at t = {:?} without the clock moving",
+                        spec.key,
+                        before
+                    );
+                }
+                ran += 1;
+            }
+        }
+    }
+    assert!(ran > 200, "only {ran} boundary runs");
+}
+
+#[test]
+fn a_time_shorter_than_one_tick_is_refused_with_the_allowed_range() {
+    let mut exp = Experiment::resolve("load-balancing").unwrap();
+    let err = exp.set("health_check_interval", "0.0000001").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "health_check_interval=0.0000001 is not allowed: health_check_interval must be 0, \
+         or a time from 0.000001 s (one tick of the simulated clock) to 60 s"
+    );
+    exp.set("health_check_interval", "0.000001").unwrap();
+    exp.set("health_check_interval", "0").unwrap();
 }

@@ -53,7 +53,9 @@ pub use catalog::{Preset, Variants};
 pub use dashboard::{Dashboard, Panel, Stat, Trace};
 pub use experiment::{Experiment, ResolveError};
 pub use live::{LiveRun, View};
-pub use params::{Field, Named, ParamError, ParamKind, ParamSpec, Scenario, Settings, Value};
+pub use params::{
+    Field, Named, ParamError, ParamKind, ParamSpec, Scenario, Settings, Value, seconds_per_unit,
+};
 pub use pattern::{About, FaultTarget, Headline, Pattern};
 pub use report::{LatencySummary, chart_bucket};
 pub use share::Shared;

@@ -6,6 +6,7 @@
 //! through [`Settings::set`], so a bad value gets the same message everywhere:
 //! the key, the value given and what is allowed.
 
+use archsim_core::SimTime;
 use std::fmt;
 
 /// What values a parameter takes.
@@ -464,10 +465,29 @@ fn parse(spec: &ParamSpec, raw: &str) -> Result<Value, ParamError> {
         }
         ParamKind::Float { min, max } => {
             let x: f64 = raw.parse().map_err(|_| not_allowed())?;
-            if x.is_finite() && (min..=max).contains(&x) {
-                Ok(Value::Float(x))
-            } else {
-                Err(not_allowed())
+            if !(x.is_finite() && (min..=max).contains(&x)) {
+                return Err(not_allowed());
+            }
+            match seconds_per_unit(spec.unit) {
+                // A time shorter than the clock's tick would become zero:
+                // a checking interval of zero would check forever at the same
+                // instant, and "off" is what zero already means.
+                Some(per_unit) if x > 0.0 && x * per_unit < tick_secs() => {
+                    let (tick, unit) = (tick_secs() / per_unit, spec.unit);
+                    let range = format!(
+                        "from {tick} {unit} (one tick of the simulated clock) to {max} {unit}"
+                    );
+                    Err(ParamError::NotAllowed {
+                        key: spec.key.to_owned(),
+                        value: raw.to_owned(),
+                        allowed: if min == 0.0 {
+                            format!("0, or a time {range}")
+                        } else {
+                            format!("a time {range}")
+                        },
+                    })
+                }
+                _ => Ok(Value::Float(x)),
             }
         }
         ParamKind::Choice(names) => names
@@ -481,6 +501,20 @@ fn parse(spec: &ParamSpec, raw: &str) -> Result<Value, ParamError> {
             _ => Err(not_allowed()),
         },
         ParamKind::Text { .. } => Ok(Value::Text(raw.to_owned())),
+    }
+}
+
+/// The simulated clock's resolution, in seconds.
+fn tick_secs() -> f64 {
+    SimTime::from_micros(1).as_secs_f64()
+}
+
+/// Seconds in one of `unit`, if `unit` is a unit of time.
+pub fn seconds_per_unit(unit: &str) -> Option<f64> {
+    match unit {
+        "s" | "s one-way" => Some(1.0),
+        "ms" => Some(1e-3),
+        _ => None,
     }
 }
 
