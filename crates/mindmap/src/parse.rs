@@ -171,20 +171,40 @@ fn block_name(tag: &Tag<'_>) -> Option<&'static str> {
     })
 }
 
-/// Byte offset to 1-based line number.
-pub(crate) struct LineIndex {
+/// Byte offset to 1-based line number. Lines end as CommonMark says they
+/// do: at `\n`, `\r\n` or a lone `\r` (old Mac files).
+pub(crate) struct LineIndex<'a> {
+    source: &'a str,
     starts: Vec<usize>,
 }
 
-impl LineIndex {
-    pub(crate) fn new(source: &str) -> LineIndex {
+impl<'a> LineIndex<'a> {
+    pub(crate) fn new(source: &'a str) -> LineIndex<'a> {
+        let bytes = source.as_bytes();
         let mut starts = vec![0];
-        starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        starts.extend(
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { source, starts }
     }
 
     pub(crate) fn line_of(&self, offset: usize) -> usize {
         self.starts.partition_point(|&s| s <= offset)
+    }
+
+    /// The line of the first character at or after `offset` that is not
+    /// white space: where a block whose range starts in the indentation
+    /// before it (a list item indented by a tab begins at the end of the
+    /// line above) is written.
+    pub(crate) fn line_of_text(&self, offset: usize) -> usize {
+        let blank = self.source.get(offset..).map_or(0, |rest| {
+            rest.bytes().take_while(u8::is_ascii_whitespace).count()
+        });
+        self.line_of(offset + blank)
     }
 }
 
@@ -223,7 +243,7 @@ struct List {
 
 /// Turns markdown events into a tree of [`Raw`] nodes.
 struct Builder<'a> {
-    lines: &'a LineIndex,
+    lines: &'a LineIndex<'a>,
     /// Where the body starts in the source.
     base: usize,
     warnings: &'a mut Vec<Warning>,
@@ -239,7 +259,7 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(lines: &'a LineIndex, base: usize, warnings: &'a mut Vec<Warning>) -> Builder<'a> {
+    fn new(lines: &'a LineIndex<'a>, base: usize, warnings: &'a mut Vec<Warning>) -> Builder<'a> {
         Builder {
             lines,
             base,
@@ -270,7 +290,7 @@ impl<'a> Builder<'a> {
 
     fn add(&mut self, parent: usize, kind: NodeKind, offset: usize) -> usize {
         let index = self.nodes.len();
-        let line = self.line(offset);
+        let line = self.lines.line_of_text(self.base + offset);
         self.nodes.push(Raw {
             kind,
             line,
@@ -691,5 +711,35 @@ mod tests {
             ],
             [1, 1, 2, 3, 4]
         );
+    }
+
+    /// Each node's text and the line it is written on.
+    fn lines_of(source: &str) -> Vec<(String, usize)> {
+        parse(source)
+            .unwrap()
+            .nodes
+            .iter()
+            .map(|n| (n.plain_text(), n.line))
+            .collect()
+    }
+
+    #[test]
+    fn an_item_indented_by_a_tab_is_on_its_own_line() {
+        let lines = lines_of("# R\n- A\n\t- B\n\t- C\n- D\n");
+        let expected = [("R", 1), ("A", 2), ("B", 3), ("C", 4), ("D", 5)];
+        assert_eq!(lines, expected.map(|(t, l)| (t.to_owned(), l)));
+    }
+
+    #[test]
+    fn lines_end_at_cr_lf_and_a_lone_cr_alike() {
+        let expected = [("R", 1), ("A", 2), ("B", 3)].map(|(t, l)| (t.to_owned(), l));
+        for ending in ["\n", "\r\n", "\r"] {
+            let source = ["# R", "- A", "- B", ""].join(ending);
+            assert_eq!(lines_of(&source), expected, "{ending:?}");
+        }
+        let l = LineIndex::new("a\rb\r\nc\n\rd");
+        // b starts at 2, its CR LF ends at 4, c starts at 5, the lone CR at 7
+        // is an empty line and d starts at 8.
+        assert_eq!([2, 4, 5, 7, 8].map(|o| l.line_of(o)), [2, 2, 3, 4, 5]);
     }
 }
