@@ -109,7 +109,17 @@ pub(crate) struct LabelBuilder {
     root: Vec<Inline>,
     /// Open containers (strong, emphasis, …) with the pieces inside so far.
     open: Vec<(Open, Vec<Inline>)>,
+    /// How many of `open` are styles of their own (not transparent).
+    depth: usize,
+    /// Whether styles nested deeper than [`MAX_NESTING`] were dropped.
+    flattened: bool,
 }
+
+/// Styles nested deeper than this keep their text and lose their style.
+/// Labels are walked recursively (to flatten them, to draw them, to write
+/// them as JSON), and a hostile line of 14,000 nested emphases would
+/// otherwise overflow the stack; no one reads a label styled 32 deep.
+pub(crate) const MAX_NESTING: usize = 32;
 
 /// A container being filled.
 enum Open {
@@ -167,6 +177,15 @@ impl LabelBuilder {
                     },
                     _ => Open::Transparent,
                 };
+                let open = if matches!(open, Open::Transparent) {
+                    open
+                } else if self.depth == MAX_NESTING {
+                    self.flattened = true;
+                    Open::Transparent
+                } else {
+                    self.depth += 1;
+                    open
+                };
                 self.open.push((open, Vec::new()));
             }
             Event::End(_) => self.close(),
@@ -182,6 +201,9 @@ impl LabelBuilder {
         let Some((open, pieces)) = self.open.pop() else {
             return;
         };
+        if !matches!(open, Open::Transparent) {
+            self.depth -= 1;
+        }
         let inline = match open {
             Open::Strong => Inline::Strong(pieces),
             Open::Emphasis => Inline::Emphasis(pieces),
@@ -202,6 +224,11 @@ impl LabelBuilder {
             }
         };
         self.current().push(inline);
+    }
+
+    /// Whether styles nested deeper than [`MAX_NESTING`] were dropped.
+    pub(crate) fn flattened(&self) -> bool {
+        self.flattened
     }
 
     /// The label, with containers left open closed and the outer

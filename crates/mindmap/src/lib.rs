@@ -90,6 +90,13 @@
 //! - Paragraphs, code blocks, tables and quotes are left out, with a
 //!   warning (markmap draws code blocks and tables as nodes).
 //! - A leaf is never marked folded, since it has nothing to hide.
+//! - Lines end at `\n`, `\r\n` or a lone `\r`, as CommonMark says, and a
+//!   node's line is the one its marker is written on, however it is
+//!   indented.
+//! - Styles (emphasis, strong, strike-through, links) nested more than 32
+//!   deep keep their text and lose the inner styles, with a warning naming
+//!   the line: labels are walked recursively, and a line of thousands of
+//!   nested emphases must not overflow the stack (the browser's is small).
 
 pub mod color;
 mod error;

@@ -18,7 +18,7 @@
 
 use crate::color;
 use crate::error::{Error, ErrorKind, Warning};
-use crate::inline::{self, Fold, Inline, LabelBuilder};
+use crate::inline::{self, Fold, Inline, LabelBuilder, MAX_NESTING};
 use crate::map::{Mindmap, Node, NodeKind};
 use crate::options::{self, FrontMatter};
 use pulldown_cmark::{Event, Options as MdOptions, Parser, Tag, TagEnd};
@@ -305,6 +305,15 @@ impl<'a> Builder<'a> {
     /// Close the label being read, if any.
     fn end_capture(&mut self) {
         if let Some(c) = self.capture.take() {
+            if c.label.flattened() {
+                let line = self.nodes[c.node].line;
+                self.warnings.push(Warning {
+                    line,
+                    message: format!(
+                        "styles nested more than {MAX_NESTING} deep: the text inside is kept, its inner styles dropped"
+                    ),
+                });
+            }
             let mut label = c.label.finish();
             let node = &mut self.nodes[c.node];
             if node.label.is_empty() {
@@ -741,5 +750,34 @@ mod tests {
         // b starts at 2, its CR LF ends at 4, c starts at 5, the lone CR at 7
         // is an empty line and d starts at 8.
         assert_eq!([2, 4, 5, 7, 8].map(|o| l.line_of(o)), [2, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn a_line_of_thousands_of_nested_styles_keeps_its_text_and_warns() {
+        // 14,000 emphases each side of a word overflowed the stack in
+        // `archsim mindmap --format json`; the browser's stack is smaller.
+        let deep = format!("- {}word{}\n", "*".repeat(14_000), "*".repeat(14_000));
+        let map = parse(&format!("# R\n{deep}")).unwrap();
+        assert_eq!(map.nodes[1].line, 2);
+        assert!(map.nodes[1].plain_text().contains("word"));
+        let depth = |mut label: &[Inline]| {
+            let mut depth = 0;
+            while let Some(Inline::Emphasis(inner) | Inline::Strong(inner)) = label.first() {
+                depth += 1;
+                label = inner;
+            }
+            depth
+        };
+        assert_eq!(depth(&map.nodes[1].label), MAX_NESTING);
+        let warning = map
+            .warnings
+            .iter()
+            .find(|w| w.line == 2)
+            .expect("a warning on line 2");
+        assert!(
+            warning.message.contains("nested more than 32 deep"),
+            "{}",
+            warning.message
+        );
     }
 }
