@@ -6,7 +6,8 @@ use proptest::prelude::*;
 
 /// Lines of the source, for checking that line numbers point into it.
 fn line_count(src: &str) -> usize {
-    src.split('\n').count().max(1)
+    // CommonMark's line endings: `\n`, `\r\n` or a lone `\r`.
+    src.replace("\r\n", "\n").split(['\n', '\r']).count().max(1)
 }
 
 /// Everything a `Mindmap` promises about its arena.
