@@ -52,6 +52,25 @@ describe('playground', () => {
     await done(p);
   });
 
+  test('an experiment opens with the focus on its heading, and Share copies its link', async () => {
+    const p = await fresh({ permissions: ['clipboard-read', 'clipboard-write'] });
+    await visit(p.page, base, '#/sim/lb-distribute?backends=3');
+    const heading = p.page.getByRole('heading', { level: 1 });
+    assert.equal(await heading.evaluate((h) => h === document.activeElement), true, 'the heading has the focus');
+    assert.equal(await p.page.evaluate(() => scrollY), 0, 'the page starts at its top');
+    await p.page.getByRole('button', { name: 'Share' }).click();
+    const status = p.page.locator('.transport .copy-status');
+    await until('the copy to be confirmed', async () => /^Link copied/.test(await status.textContent()));
+    const copied = await p.page.evaluate(() => navigator.clipboard.readText());
+    assert.equal(copied, p.page.url());
+    assert.match(copied, /load-balancing\/index\.html#\/sim\/lb-distribute\?.*backends=3/);
+    // A changed parameter makes a new link: the old confirmation goes.
+    await p.page.locator('#param-backends').fill('4');
+    await p.page.locator('#param-backends').dispatchEvent('change');
+    await until('the confirmation to go', async () => (await status.textContent()) === '');
+    await done(p);
+  });
+
   test('Play makes the completed count rise, Pause stops it', async () => {
     const p = await fresh();
     await visit(p.page, base, '#/sim/lb-distribute');

@@ -38,12 +38,13 @@ const SPEED_BUDGET: u64 = 350 * KIB;
 /// budget quietly raised. A load over its ceiling still fails the build.
 const MISSES: &[(&str, u64, &str)] = &[(
     "caching",
-    211 * KIB,
+    214 * KIB,
     "the largest model of the three (five eviction policies over their own \
      ordered maps, leases, single flight, write-behind; about 51 KB of code and \
      75 KB of collection code before optimisation, against 28 and 49 for load \
-     balancing) on the same 150 KB of shared page, and its model compiled for \
-     speed (opt-level \"s\", 3.6 KiB of it) so it runs in the browser at close to native speed",
+     balancing) on the same 150 KB of shared page, its model compiled for \
+     speed (opt-level \"s\", 3.6 KiB of it) so it runs in the browser at close \
+     to native speed, and the experiment page's Share button (1.5 KiB)",
 )];
 
 /// The map the home page draws.

@@ -5,6 +5,7 @@ pub mod balancer_diagram;
 pub mod cache_diagram;
 pub(crate) mod chart;
 pub(crate) mod controls;
+pub(crate) mod copy_link;
 pub mod diagram;
 pub(crate) mod mindmap;
 pub mod shard_diagram;

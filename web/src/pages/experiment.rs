@@ -10,6 +10,7 @@ use crate::address_bar::{self, use_arrived_link};
 use crate::app::{Header, Registered, use_site};
 use crate::components::chart::{Chart, format_value};
 use crate::components::controls::Controls;
+use crate::components::copy_link::{self, use_copy_link};
 use crate::components::diagram::Frame;
 use crate::hooks::animation_frame::use_animation_frame;
 use crate::live::Live;
@@ -271,6 +272,25 @@ fn Playground(props: &PlaygroundProps) -> Html {
         })
     };
 
+    // Opening an experiment puts the reader at its heading: the page starts
+    // at its top and the keyboard focus is on the title (not in the widget
+    // of a host page: an embed never takes the focus).
+    let heading = use_node_ref();
+    let share = use_copy_link();
+    {
+        let (heading, embedded) = (heading.clone(), props.embedded);
+        use_effect_with((), move |()| {
+            if !embedded {
+                if let Some(h) = heading.cast::<web_sys::HtmlElement>() {
+                    let _ = h.focus();
+                }
+                if let Some(w) = web_sys::window() {
+                    w.scroll_to_with_x_and_y(0.0, 0.0);
+                }
+            }
+        });
+    }
+
     let live_ref = live.borrow();
     let live_ok = match &*live_ref {
         Ok(l) => l,
@@ -421,6 +441,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
             <button onclick={on_reset}>{ "Reset" }</button>
             <button onclick={on_new_seed}>{ "New seed" }</button>
             <button onclick={on_compare} aria-pressed={shared.compare.to_string()}>{ if shared.compare { "Single run" } else { "Compare variants" } }</button>
+            { share.view("Share", copy_link::here(), false) }
             <output class="clock" aria-live="off">{
                 match catching_up {
                     Some(target) => format!("catching up: {:.0}% of the way to {:.2} s", 100.0 * now.as_secs_f64() / target.as_secs_f64().max(f64::EPSILON), target.as_secs_f64()),
@@ -496,7 +517,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
             <Header />
             <main class="page" id="main">
                 <p class="crumbs"><a href={site.home()}>{ "Experiments" }</a>{ " / " }<a href={Route::Home.href()}>{ experiment.pattern().title() }</a></p>
-                <h1>{ title }</h1>
+                <h1 ref={heading} tabindex="-1">{ title }</h1>
                 if let Some(p) = preset { <p class="claim">{ format!("“{}”", p.mindmap_leaf) }</p> }
                 { body }
                 <details class="params" open=true>

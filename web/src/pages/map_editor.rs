@@ -15,6 +15,7 @@
 
 use crate::address_bar;
 use crate::app::Header;
+use crate::components::copy_link::{self, use_copy_link};
 use crate::components::mindmap::{MindMap, SharedMap};
 use crate::share_map::{self, LinkError};
 use crate::site::Site;
@@ -103,15 +104,14 @@ fn Editor(props: &EditorProps) -> Html {
         *shown.borrow_mut() = Some(map.clone());
     }
     let shown = shown.borrow().clone();
-    let copied = use_state(|| None::<AttrValue>);
     let textarea = use_node_ref();
+    let copy = use_copy_link();
     let backdrop = use_node_ref();
 
     let set_text = {
-        let (text, copied) = (text.clone(), copied.clone());
+        let text = text.clone();
         Callback::from(move |source: String| {
             address_bar::replace(&format!("#{}", share_map::encode(&source)));
-            copied.set(None);
             text.set(source);
         })
     };
@@ -135,25 +135,6 @@ fn Editor(props: &EditorProps) -> Html {
         let set_text = set_text.clone();
         move |_| set_text.emit(source.to_owned())
     };
-    let copy = {
-        let copied = copied.clone();
-        move |_| {
-            let Some(window) = web_sys::window() else {
-                return;
-            };
-            let href = window.location().href().unwrap_or_default();
-            let copied = copied.clone();
-            let promise = window.navigator().clipboard().write_text(&href);
-            wasm_bindgen_futures::spawn_local(async move {
-                let said = match wasm_bindgen_futures::JsFuture::from(promise).await {
-                    Ok(_) => format!("Link copied ({} characters).", href.len()),
-                    Err(_) => "Could not copy: copy the address bar, it holds the map.".to_owned(),
-                };
-                copied.set(Some(said.into()));
-            });
-        }
-    };
-
     let problems: Vec<Problem> = match &*parsed {
         Err(e) => vec![Problem {
             line: e.line,
@@ -208,9 +189,8 @@ fn Editor(props: &EditorProps) -> Html {
                             <h2 id="source-heading">{ "Markdown" }</h2>
                             <button type="button" onclick={load(SITE_MAP)}>{ "archsim's map" }</button>
                             <button type="button" onclick={load(EXAMPLE)}>{ "Example" }</button>
-                            <button type="button" class="primary" onclick={copy}>{ "Copy link" }</button>
+                            { copy.view("Copy link", copy_link::here(), true) }
                         </div>
-                        <p class="copy-status" role="status">{ (*copied).clone() }</p>
                         <div class="code-editor">
                             <div class="code-backdrop" ref={backdrop} aria-hidden="true">
                                 { for (1..=line_count).map(|n| {
