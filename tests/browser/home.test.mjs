@@ -88,6 +88,18 @@ describe('the home page mind-map', () => {
     await done(p);
   });
 
+  test('each badge of a leaf opens what the legend says: the experiment or its book section', async () => {
+    const p = await fresh();
+    await visit(p.page, base);
+    const leaf = nodeStartingWith(p.page, 'Prevents any single server');
+    await leaf.locator('.badge.book').click();
+    await p.page.waitForURL(/\/book\/load-balancing\.html#lb-overload$/);
+    await visit(p.page, base);
+    await nodeStartingWith(p.page, 'Prevents any single server').locator('.badge.run').click();
+    await p.page.waitForURL(/load-balancing\/index\.html#\/sim\/lb-overload/);
+    await done(p);
+  });
+
   test('a click folds and unfolds a branch; Ctrl-click folds all of it', async () => {
     const p = await fresh();
     await visit(p.page, base);

@@ -124,10 +124,10 @@ pub(crate) fn Header() -> Html {
         <header class="site-header">
             <a href={site.home()} class="brand">{ "archsim" }</a>
             <nav aria-label="Site">
-                <a href={site.home()}>{ "Experiments" }</a>
+                <a href={site.home()} aria-current={here(Site::Home)}>{ "Map" }</a>
                 <a href={site.editor()} aria-current={here(Site::Editor)}>{ "Your map" }</a>
                 <a href={site.page("book/index.html")}>{ "Book" }</a>
-                <a href={site.speed()} aria-current={here(Site::Speed)}>{ "Speed" }</a>
+                <a href={site.speed()} aria-current={here(Site::Speed)}>{ "Benchmark" }</a>
             </nav>
         </header>
     }

@@ -53,6 +53,14 @@ impl Door {
         format!("{}#{}", self.chapter(), preset.id)
     }
 
+    /// The book's words on the leaf: its first experiment's section, or
+    /// else the chapter (what the book badge opens).
+    pub(crate) fn reading(&self) -> String {
+        self.presets
+            .first()
+            .map_or_else(|| self.chapter(), |p| self.section(p))
+    }
+
     /// Whether the leaf opens a runnable experiment.
     pub(crate) fn runs(&self) -> bool {
         !self.presets.is_empty()
@@ -164,6 +172,7 @@ mod tests {
             overload.section(preset),
             "book/load-balancing.html#lb-overload"
         );
+        assert_eq!(overload.reading(), "book/load-balancing.html#lb-overload");
         assert!(overload.description().contains(preset.what_to_look_for));
         // A leaf of a simulated pattern that no preset claims opens the chapter.
         let stray = doors[3].as_ref().expect("a door to the chapter");
@@ -172,6 +181,7 @@ mod tests {
             stray.destination(),
             Destination::Book("book/load-balancing.html".into())
         );
+        assert_eq!(stray.reading(), "book/load-balancing.html");
         // No pattern called Gardening: plain text.
         assert_eq!(doors[5], None);
         assert_eq!(doors[0], None);

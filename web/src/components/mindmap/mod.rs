@@ -30,7 +30,7 @@ mod toolbar;
 mod view;
 mod viewport;
 
-pub(crate) use doors::{Destination, Door, find as find_doors};
+pub(crate) use doors::{Destination, find as find_doors};
 
 use crate::site::Site;
 use archsim_mindmap::Mindmap;
@@ -242,12 +242,17 @@ fn MapView(props: &Props) -> Html {
             }
         });
     }
+    // Open leaf `i`'s door: its experiment, or its book section when the
+    // click was on the book badge.
     let open = {
         let (doors, site) = (doors.clone(), props.site);
-        move |i: usize| {
-            let href = match doors[i].as_ref().map(Door::destination) {
-                Some(Destination::Experiment(pattern, id)) => site.experiment(pattern, id),
-                Some(Destination::Book(path)) => site.page(&path),
+        move |i: usize, to_book: bool| {
+            let href = match doors[i].as_ref() {
+                Some(door) if to_book => site.page(&door.reading()),
+                Some(door) => match door.destination() {
+                    Destination::Experiment(pattern, id) => site.experiment(pattern, id),
+                    Destination::Book(path) => site.page(&path),
+                },
                 None => return,
             };
             if let Some(w) = web_sys::window() {
@@ -360,7 +365,7 @@ fn MapView(props: &Props) -> Html {
             };
             state.dispatch(Action::Focus(i));
             if doors[i].is_some() {
-                open(i);
+                open(i, on_book_badge(e.target()));
             } else if e.ctrl_key() || e.meta_key() {
                 fold(Action::ToggleSubtree(i));
             } else {
@@ -430,7 +435,7 @@ fn MapView(props: &Props) -> Html {
                     reveal(&scene, i);
                 }
                 Command::Fold(action) => fold(action),
-                Command::Open(i) => open(i),
+                Command::Open(i) => open(i, false),
                 // Zoom about the focused node, which stays where it is.
                 Command::ZoomIn | Command::ZoomOut => {
                     let r = scene.nodes[state.focus].rect;
@@ -521,6 +526,14 @@ fn Legend() -> Html {
             { badge("book", markup::BOOK) }{ " reads it in the book" }
         </p>
     }
+}
+
+/// Whether an event happened on a leaf's book badge.
+fn on_book_badge(target: Option<web_sys::EventTarget>) -> bool {
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|t| t.closest(".badge.book").ok().flatten())
+        .is_some()
 }
 
 /// Whether an event happened on the door card.
