@@ -1,8 +1,10 @@
 //! What every pattern's diagram shares: what it is told besides its
 //! snapshot ([`Frame`]), its properties ([`DiagramProps`]), [`draw`],
 //! which turns the type-erased [`View`] of a run back into the pattern's own
-//! snapshot for its component, and [`Marks`], the messages in flight. A pattern's page registers its diagram as a
-//! `draw` function ([`crate::PatternUi`]); nothing here names a pattern.
+//! snapshot for its component, and the marks drawn in bulk ([`Marks`] for
+//! messages in flight, [`worker_slots`]). A pattern's page registers its
+//! diagram as a `draw` function ([`crate::PatternUi`]); nothing here names a
+//! pattern.
 
 use archsim_patterns::View;
 use std::fmt::Write;

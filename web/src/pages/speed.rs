@@ -6,8 +6,9 @@
 //! responsive while it measures. Like the native benchmark
 //! (`crates/patterns/benches/models.rs`), each pattern runs [`REPEATS`]
 //! times and the fastest counts: the first run also pays for the engine
-//! compiling the hot code, which no later frame of a page pays again. `cargo xtask bench` opens this page in
-//! headless Chromium and prints the table, beside the native figures.
+//! compiling the hot code, which no later frame of a page pays again.
+//! `cargo xtask bench` opens this page in headless Chromium and prints the
+//! table, beside the native figures.
 
 use crate::app::Header;
 use crate::components::chart::format_value;

@@ -10,7 +10,7 @@
 //! goes and the map is drawn sharp at its new scale.
 
 use super::viewport::{DOUBLE_CLICK_STEP, Point, ViewAction, Viewport, wheel_factor};
-use super::{node_of, on_card};
+use super::{node_of, within};
 use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -94,7 +94,8 @@ pub(crate) fn use_gestures(
     let onpointerdown = {
         let (pointers, at, drag_ended) = (pointers.clone(), at.clone(), drag_ended.clone());
         Callback::from(move |e: PointerEvent| {
-            if on_card(e.target()) || (e.pointer_type() == "mouse" && e.button() != 0) {
+            if within(e.target(), ".door-card") || (e.pointer_type() == "mouse" && e.button() != 0)
+            {
                 return;
             }
             let p = at(&e);

@@ -365,7 +365,7 @@ fn MapView(props: &Props) -> Html {
             };
             state.dispatch(Action::Focus(i));
             if doors[i].is_some() {
-                open(i, on_book_badge(e.target()));
+                open(i, within(e.target(), ".badge.book"));
             } else if e.ctrl_key() || e.meta_key() {
                 fold(Action::ToggleSubtree(i));
             } else {
@@ -377,7 +377,7 @@ fn MapView(props: &Props) -> Html {
         let (hovered, card_closed) = (hovered.clone(), card_closed.clone());
         move |e: PointerEvent| {
             // On its way to the card's links, the pointer keeps the card.
-            if on_card(e.target()) {
+            if within(e.target(), ".door-card") {
                 return;
             }
             let node = node_of(e.target());
@@ -528,19 +528,12 @@ fn Legend() -> Html {
     }
 }
 
-/// Whether an event happened on a leaf's book badge.
-fn on_book_badge(target: Option<web_sys::EventTarget>) -> bool {
+/// Whether an event happened inside an element matching `selector` (a
+/// leaf's book badge, the door card).
+fn within(target: Option<web_sys::EventTarget>, selector: &str) -> bool {
     target
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|t| t.closest(".badge.book").ok().flatten())
-        .is_some()
-}
-
-/// Whether an event happened on the door card.
-fn on_card(target: Option<web_sys::EventTarget>) -> bool {
-    target
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|t| t.closest(".door-card").ok().flatten())
+        .and_then(|t| t.closest(selector).ok().flatten())
         .is_some()
 }
 
