@@ -4,7 +4,7 @@
 //! Pure Rust, no browser: the page owns wall-clock time and asks this for
 //! "`by` more simulated time", once per animation frame.
 
-use archsim_core::SimTime;
+use archsim_core::{SimTime, Stall};
 use archsim_patterns::{Dashboard, LiveRun, ParamError, Shared, View};
 
 /// One running variant.
@@ -101,9 +101,15 @@ impl Live {
         self.end
     }
 
-    /// Whether the runs have reached their end.
+    /// Whether the runs have reached their end (or one stalled: see
+    /// [`stalled`](Self::stalled)).
     pub(crate) fn finished(&self) -> bool {
-        self.now() >= self.end
+        self.now() >= self.end || self.stalled().is_some()
+    }
+
+    /// The first run that stopped because its clock stood still, and where.
+    pub(crate) fn stalled(&self) -> Option<Stall> {
+        self.runs.iter().find_map(|r| r.sim.stalled())
     }
 
     /// The runs.

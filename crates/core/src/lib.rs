@@ -107,6 +107,6 @@ pub use histogram::Histogram;
 pub use metrics::{CounterId, GaugeId, HistogramId, Metrics};
 pub use queue::EventQueue;
 pub use rng::{Rng, hash64};
-pub use sim::{Context, Model, SimConfig, Simulation};
+pub use sim::{Context, MAX_EVENTS_AT_ONE_INSTANT, Model, SimConfig, Simulation, Stall};
 pub use snapshot::{Condition, InFlight};
 pub use time::SimTime;

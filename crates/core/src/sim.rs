@@ -111,6 +111,34 @@ pub struct SimConfig {
     pub bucket: SimTime,
 }
 
+/// How many events one instant may hold before the kernel calls the run
+/// stalled. A model whose event reschedules itself with no delay (a period
+/// that rounded to zero ticks, say) would otherwise hold the clock still
+/// and never end; a real burst at one instant is thousands of events, not a
+/// million.
+pub const MAX_EVENTS_AT_ONE_INSTANT: u64 = 1_000_000;
+
+/// Why a run stopped early: time stopped moving.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stall {
+    /// The instant the clock stood at.
+    pub at: SimTime,
+}
+
+impl std::fmt::Display for Stall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the clock stood still at t = {}: more than {MAX_EVENTS_AT_ONE_INSTANT} events \
+             happened at that instant without time moving on (is a time setting too small to \
+             register?)",
+            self.at
+        )
+    }
+}
+
+impl std::error::Error for Stall {}
+
 /// A model, its pending events, its clock, its random streams and its metrics.
 pub struct Simulation<M: Model> {
     model: M,
@@ -119,6 +147,9 @@ pub struct Simulation<M: Model> {
     streams: Streams,
     metrics: Metrics,
     handled: u64,
+    /// Events handled so far at `now`, to notice a clock that stands still.
+    at_this_instant: u64,
+    stalled: Option<Stall>,
 }
 
 impl<M: Model> Simulation<M> {
@@ -137,6 +168,8 @@ impl<M: Model> Simulation<M> {
             },
             metrics,
             handled: 0,
+            at_this_instant: 0,
+            stalled: None,
         };
         let mut cx = Context {
             now: SimTime::ZERO,
@@ -149,8 +182,21 @@ impl<M: Model> Simulation<M> {
     }
 
     /// Handle the next event, advancing the clock to it. Returns `false` when
-    /// no event is pending.
+    /// no event is pending, or when the run has [stalled](Self::stalled).
     pub fn step(&mut self) -> bool {
+        let Some(time) = self.queue.peek_time() else {
+            return false;
+        };
+        if time > self.now {
+            self.at_this_instant = 0;
+        }
+        self.at_this_instant += 1;
+        if self.at_this_instant > MAX_EVENTS_AT_ONE_INSTANT {
+            self.stalled = Some(Stall { at: time });
+        }
+        if self.stalled.is_some() {
+            return false;
+        }
         let Some((time, event)) = self.queue.pop() else {
             return false;
         };
@@ -178,6 +224,9 @@ impl<M: Model> Simulation<M> {
     /// the last event handled. One call does a whole slice of a frame, so
     /// the loop is compiled with the model's `handle` inlined instead of
     /// being driven one event at a time through a trait object.
+    ///
+    /// A run that has [stalled](Self::stalled) goes no further: this returns
+    /// `true` (there is nothing left to do) with the clock at the stall.
     pub fn run_toward(&mut self, until: SimTime, max_events: u64) -> bool {
         let mut left = max_events;
         while self.queue.peek_time().is_some_and(|t| t <= until) {
@@ -185,10 +234,18 @@ impl<M: Model> Simulation<M> {
                 return false;
             }
             left -= 1;
-            self.step();
+            if !self.step() {
+                return true;
+            }
         }
         self.now = self.now.max(until);
         true
+    }
+
+    /// Whether the run stopped because more than
+    /// [`MAX_EVENTS_AT_ONE_INSTANT`] events fell on one instant, and where.
+    pub fn stalled(&self) -> Option<Stall> {
+        self.stalled
     }
 
     /// Inject `event` from outside the model (a user killing a server, say)
@@ -287,6 +344,51 @@ mod tests {
         assert_eq!(sim.next_event_time(), Some(SimTime::from_millis(1500)));
         sim.step();
         assert_eq!(sim.model().seen.last(), Some(&(1, 9)));
+    }
+
+    /// An event that reschedules itself with no delay, for ever.
+    struct Spin;
+
+    impl Model for Spin {
+        type Event = ();
+        type Snapshot = ();
+
+        fn start(&mut self, cx: &mut Context<'_, ()>) {
+            cx.schedule(SimTime::from_secs(3), ());
+        }
+
+        fn handle(&mut self, (): (), cx: &mut Context<'_, ()>) {
+            cx.schedule(SimTime::ZERO, ());
+        }
+
+        fn snapshot(&self, _now: SimTime) {}
+    }
+
+    #[test]
+    fn an_event_loop_at_one_instant_stalls_the_run_instead_of_running_for_ever() {
+        let mut sim = Simulation::new(config(), |_| Spin);
+        assert!(sim.run_toward(SimTime::from_secs(10), u64::MAX));
+        let stall = sim.stalled().expect("the clock stood still at 3 s");
+        assert_eq!(stall.at, SimTime::from_secs(3));
+        assert_eq!(sim.events_handled(), MAX_EVENTS_AT_ONE_INSTANT);
+        assert_eq!(
+            sim.now(),
+            SimTime::from_secs(3),
+            "time does not pass a stall"
+        );
+        assert!(!sim.step(), "a stalled run takes no more steps");
+        assert!(
+            stall
+                .to_string()
+                .starts_with("the clock stood still at t = 3.000000s")
+        );
+    }
+
+    #[test]
+    fn a_run_whose_clock_moves_on_does_not_stall() {
+        let mut sim = Simulation::new(config(), |_| Echo { seen: vec![] });
+        sim.run_until(SimTime::from_secs(10));
+        assert_eq!(sim.stalled(), None);
     }
 
     #[test]

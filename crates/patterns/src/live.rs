@@ -12,7 +12,7 @@
 use crate::dashboard::Dashboard;
 use crate::params::{ParamError, Scenario};
 use crate::report::chart_bucket;
-use archsim_core::{Model, SimConfig, SimTime, Simulation};
+use archsim_core::{Model, SimConfig, SimTime, Simulation, Stall};
 use std::any::Any;
 
 /// What a pattern's diagram draws at one moment: the pattern's own snapshot
@@ -74,7 +74,10 @@ pub(crate) fn run_to_end<R: Runnable>(
     let mut sim = R::simulation(params, seed)?;
     let end = SimTime::from_secs_f64(R::duration(params));
     run_in_steps(end, progress, &mut |t| sim.run_until(t));
-    Ok(R::report(&sim))
+    match sim.stalled() {
+        Some(stall) => Err(ParamError::Stalled(stall)),
+        None => Ok(R::report(&sim)),
+    }
 }
 
 /// [`run_to_end`], as JSON. Generic rather than a method of [`LiveRun`], and
@@ -107,6 +110,7 @@ trait Running {
     fn now(&self) -> SimTime;
     fn next_event_time(&self) -> Option<SimTime>;
     fn events_handled(&self) -> u64;
+    fn stalled(&self) -> Option<Stall>;
     fn view(&self) -> View;
     fn dashboard(&self) -> Dashboard;
     fn requests(&self) -> u64;
@@ -132,6 +136,9 @@ impl<R: Runnable> Running for Run<R> {
     }
     fn events_handled(&self) -> u64 {
         self.0.events_handled()
+    }
+    fn stalled(&self) -> Option<Stall> {
+        self.0.stalled()
     }
     fn view(&self) -> View {
         View(Box::new(R::view(&self.0)))
@@ -200,9 +207,14 @@ impl LiveRun {
         self.end
     }
 
-    /// Whether it has reached its end.
+    /// Whether it has reached its end, or stalled short of it.
     pub fn finished(&self) -> bool {
-        self.now() >= self.end
+        self.now() >= self.end || self.stalled().is_some()
+    }
+
+    /// Whether the run stopped because its clock stood still, and where.
+    pub fn stalled(&self) -> Option<Stall> {
+        self.run.stalled()
     }
 
     /// What the diagram draws now.

@@ -6,7 +6,7 @@
 //! through [`Settings::set`], so a bad value gets the same message everywhere:
 //! the key, the value given and what is allowed.
 
-use archsim_core::SimTime;
+use archsim_core::{SimTime, Stall};
 use std::fmt;
 
 /// What values a parameter takes.
@@ -104,15 +104,20 @@ pub enum ParamError {
         /// Why it does not fit.
         reason: String,
     },
+    /// The settings passed every check, but the run they made stalled:
+    /// its clock stood still (see [`Stall`]).
+    Stalled(Stall),
 }
 
 impl ParamError {
-    /// The parameter the error is about.
+    /// The parameter the error is about (empty for a stall, which no one
+    /// parameter is to blame for).
     pub fn key(&self) -> &str {
         match self {
             ParamError::UnknownKey { key, .. }
             | ParamError::NotAllowed { key, .. }
             | ParamError::Inconsistent { key, .. } => key,
+            ParamError::Stalled(_) => "",
         }
     }
 }
@@ -135,6 +140,7 @@ impl fmt::Display for ParamError {
             ParamError::Inconsistent { key, value, reason } => {
                 write!(f, "{key}={value} is not allowed: {reason}")
             }
+            ParamError::Stalled(stall) => stall.fmt(f),
         }
     }
 }

@@ -416,7 +416,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
         };
         html! {
             <div class="variant">
-                if !run.label.is_empty() { <h3>{ &run.label }</h3> }
+                if !run.label.is_empty() { <h2>{ &run.label }</h2> }
                 { (ui.diagram)(&run.view(), Frame { selected: *selected, on_select: on_select.clone(), animate, label: label.into() }) }
                 <Summary measured={measured.clone()} index={i} />
             </div>
@@ -476,6 +476,9 @@ fn Playground(props: &PlaygroundProps) -> Html {
             <ul>{ for problems.iter().map(|p| html! { <li>{ p }</li> }) }</ul>
         </div>
     });
+    let stall_banner = live_ok.stalled().map(|stall| html! {
+        <p class="problems" role="alert">{ format!("This run cannot go on: {stall}. Change a setting to start again.") }</p>
+    });
 
     let look_for = preset.map(|p| {
         html! {
@@ -489,6 +492,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
     let body = html! {
         <>
             { problems_banner }
+            { stall_banner }
             { transport }
             <div class={classes!("stage", preset.is_some().then_some("with-notes"))}>
                 <div class={classes!("diagrams", (runs.len() > 1).then_some("compare"))}>{ for diagrams }</div>
