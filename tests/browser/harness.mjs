@@ -75,8 +75,10 @@ export function requireBuiltSite() {
   }
 }
 
-// Serve the site on 127.0.0.1 at a free port. Returns { server, base }.
-export async function serveSite() {
+// Serve the site on 127.0.0.1 at a free port, with `headers` added to every
+// response of the site (a host's Content-Security-Policy, say). Returns
+// { server, base }.
+export async function serveSite({ headers = {} } = {}) {
   requireBuiltSite();
   const server = createServer(async (req, res) => {
     try {
@@ -101,6 +103,7 @@ export async function serveSite() {
       res.writeHead(200, {
         'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
         'cache-control': 'no-store',
+        ...headers,
       });
       res.end(body);
     } catch (e) {
@@ -116,15 +119,15 @@ export async function serveSite() {
   return { server, base: `http://127.0.0.1:${port}/` };
 }
 
-// One test file's site and browser: the built site served on loopback and
-// Chromium launched before its tests, both closed after them. `ready` is
-// given { base, browser } once they are up.
-export function siteUnderTest(ready) {
+// One test file's site and browser: the built site served on loopback (with
+// `options` as serveSite takes them) and Chromium launched before its tests,
+// both closed after them. `ready` is given { base, browser } once they are up.
+export function siteUnderTest(ready, options) {
   let server;
   let browser;
   before(async () => {
     let base;
-    ({ server, base } = await serveSite());
+    ({ server, base } = await serveSite(options));
     browser = await launchBrowser();
     ready({ base, browser });
   });
@@ -235,9 +238,11 @@ export async function until(what, probe, { timeout = 15_000, every = 50 } = {}) 
 
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-// Run axe-core on the page. Returns every violation; prints them all.
+// Run axe-core on the page. Returns every violation; prints them all. The
+// script is evaluated by the test, not added as a <script> element, so it
+// runs under a page's strict Content-Security-Policy too.
 export async function axeScan(page, label) {
-  await page.addScriptTag({ content: AXE });
+  await page.evaluate(AXE);
   const violations = await page.evaluate(async () => {
     const result = await window.axe.run(document, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({

@@ -7,18 +7,12 @@
 //! id (`chapter.html#PRESET`): the home page's mind-map links each leaf to
 //! the section of the book that embeds its experiment. The widget reports its height with
 //! `postMessage({type: "archsim:height", height})`; a small script, written
-//! once per page, resizes the iframe that sent it.
+//! once per page, resizes the iframe that sent it. The iframe's starting
+//! size is in the book's stylesheet (`book/archsim.css`), not in a `style`
+//! attribute, which a strict Content-Security-Policy would block.
 
 use archsim_mindmap::xml::escape;
 use archsim_patterns::Preset;
-
-/// Height of an iframe before the widget reports its own, in CSS pixels.
-/// The widget reports its document's scroll height, which is never less
-/// than the iframe's own height, so an iframe can grow to fit but not
-/// shrink: start below the height of any widget. The iframe does not
-/// scroll: a scrollbar would narrow the widget, change its height and leave
-/// the report stale.
-const INITIAL_HEIGHT: u32 = 600;
 
 /// Listens for the widgets' height reports and resizes the iframe that sent
 /// each. Safe to include more than once (the print page holds every chapter).
@@ -62,8 +56,7 @@ pub(crate) fn experiment(preset: &Preset, playground: &str, with_script: bool) -
     html.push_str(&format!(
         "<figure class=\"archsim-experiment\" id=\"{id}\">\n\
          <iframe class=\"archsim-embed\" src=\"{playground}#/embed/{id}\" \
-         title=\"Live experiment: {title}\" loading=\"lazy\" scrolling=\"no\" \
-         style=\"width: 100%; height: {INITIAL_HEIGHT}px;\"></iframe>\n\
+         title=\"Live experiment: {title}\" loading=\"lazy\" scrolling=\"no\"></iframe>\n\
          <figcaption><strong>{title}.</strong> {look_for} \
          <a href=\"{playground}#/sim/{id}\">Open in the playground</a></figcaption>\n\
          </figure>\n\n",

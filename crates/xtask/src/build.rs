@@ -7,7 +7,9 @@
 //! by side), then Trunk runs once per load on the page [`pages`] wrote,
 //! into the load's folder, the root first (Trunk empties the folder it
 //! builds into). Before that, each load's wasm is checked to link no serde
-//! code. Trunk reads `Trunk.toml` at the workspace root (offline,
+//! code; after the book, [`strict_csp`] moves what Trunk and mdBook write
+//! inline into files, so the site runs under a strict
+//! Content-Security-Policy. Trunk reads `Trunk.toml` at the workspace root (offline,
 //! tools pinned) and finds wasm-opt in `tools/node_modules/.bin`, which is
 //! put first on its `PATH`. The book goes into `book/` last.
 //!
@@ -20,6 +22,7 @@
 use crate::command::{self, cargo, program, workspace_root};
 use crate::pages::{self, Load};
 use crate::setup::{self, Task};
+use crate::strict_csp;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use std::fs;
@@ -103,8 +106,45 @@ pub(crate) fn site() -> Result<(), String> {
     // After Trunk, which replaces the whole output folder.
     println!("==> xtask build: book (mdbook build book, into book/ of the site)");
     command::run(program("mdbook").args(["build", "book"]))?;
+    sidebar_toggle_is_a_button(&site.join("book"))?;
+    strict_csp::apply(&site)?;
     let files = measure(&site)?;
     report(&site, &files, &loads)
+}
+
+/// mdBook 0.5's sidebar toggle is a `<label>` with `aria-label` and (set by
+/// its script) `aria-expanded`, which ARIA allows only on an element with
+/// a role: axe calls it critical. It acts as a button, so say so. Fails if
+/// no page has the toggle where mdBook 0.5 writes it, so that a new mdBook
+/// is looked at again rather than passed over.
+fn sidebar_toggle_is_a_button(book: &Path) -> Result<(), String> {
+    const TOGGLE: &str = "<label id=\"mdbook-sidebar-toggle\" ";
+    const BUTTON: &str = "<label id=\"mdbook-sidebar-toggle\" role=\"button\" ";
+    let mut fixed = 0;
+    for entry in
+        fs::read_dir(book).map_err(|e| format!("could not list {}: {e}", book.display()))?
+    {
+        let path = entry
+            .map_err(|e| format!("could not list {}: {e}", book.display()))?
+            .path();
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = fs::read_to_string(&path)
+            .map_err(|e| format!("could not read {}: {e}", path.display()))?;
+        if html.contains(TOGGLE) {
+            fs::write(&path, html.replacen(TOGGLE, BUTTON, 1))
+                .map_err(|e| format!("could not write {}: {e}", path.display()))?;
+            fixed += 1;
+        }
+    }
+    if fixed == 0 {
+        return Err(format!(
+            "no page of {} has mdBook's sidebar toggle ({TOGGLE}…): has mdBook's page changed?",
+            book.display()
+        ));
+    }
+    Ok(())
 }
 
 /// Fail if `load`'s wasm, as cargo built it (symbol names still in it),

@@ -18,6 +18,7 @@ mod command;
 mod pages;
 mod serve;
 mod setup;
+mod strict_csp;
 mod test;
 
 use std::process::ExitCode;

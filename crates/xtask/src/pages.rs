@@ -193,8 +193,8 @@ impl Load {
 fn outline(map: &Mindmap, patterns: &[&'static Pattern]) -> String {
     let mut html = String::from(
         "    <header class=\"site-header\"><a href=\"#/\" class=\"brand\">archsim</a>\
-         <nav aria-label=\"Site\"><a href=\"#/\">Experiments</a> <a href=\"map/index.html\">Your map</a> \
-         <a href=\"book/index.html\">Book</a> <a href=\"speed/index.html\">Speed</a></nav></header>\n\
+         <nav aria-label=\"Site\"><a href=\"#/\" aria-current=\"page\">Map</a> <a href=\"map/index.html\">Your map</a> \
+         <a href=\"book/index.html\">Book</a> <a href=\"speed/index.html\">Benchmark</a></nav></header>\n\
          <main class=\"page home outline\" id=\"main\">\n\
          <h1>Run the architecture patterns you read about</h1>\n\
          <noscript><p class=\"lede\">The interactive map and the experiments need JavaScript \

@@ -276,8 +276,8 @@ pub(crate) fn CacheDiagram(props: &Props) -> Html {
                         height={(bar_h / 2.0).to_string()} />
                 }
                 if let Some(strength) = flash {
-                    <rect x={(NODE_X - 3.0).to_string()} y={(top - 3.0).to_string()} width={(NODE_W + 6.0).to_string()} height={(h + 6.0).to_string()} rx="6"
-                        style={format!("fill: none; stroke: var(--down); stroke-width: 3; opacity: {strength:.2}")} />
+                    <rect class="flash" x={(NODE_X - 3.0).to_string()} y={(top - 3.0).to_string()} width={(NODE_W + 6.0).to_string()} height={(h + 6.0).to_string()} rx="6"
+                        opacity={format!("{strength:.2}")} />
                 }
             </g>
             if !compact {
@@ -307,15 +307,14 @@ pub(crate) fn CacheDiagram(props: &Props) -> Html {
     let db_flash = flashing(Node::Database);
     let database = html! {
         <g class="database" aria-hidden="true">
-            <rect class="box" x={DB_X.to_string()} y={db_top.to_string()} width={DB_W.to_string()} height="62" rx="8"
-                style="fill: var(--bg); stroke: var(--muted); stroke-width: 1.5" />
+            <rect class="box" x={DB_X.to_string()} y={db_top.to_string()} width={DB_W.to_string()} height="62" rx="8" />
             <text x={(DB_X + DB_W / 2.0).to_string()} y={(db_top + 14.0).to_string()} text-anchor="middle">{ "database" }</text>
             { diagram::worker_slots(slots, busy_shown, (DB_X + 8.0, db_top + 22.0), DB_W - 16.0, 14.0) }
             <rect class="queue-track" x={(DB_X + 8.0).to_string()} y={(db_top + 42.0).to_string()} width={(DB_W - 16.0).to_string()} height="10" />
             <rect class="queue" x={(DB_X + 8.0).to_string()} y={(db_top + 42.0).to_string()} width={((DB_W - 16.0) * queue_share).to_string()} height="10" />
             if let Some(strength) = db_flash {
-                <rect x={(DB_X - 3.0).to_string()} y={(db_top - 3.0).to_string()} width={(DB_W + 6.0).to_string()} height="68" rx="10"
-                    style={format!("fill: none; stroke: var(--down); stroke-width: 3; opacity: {strength:.2}")} />
+                <rect class="flash" x={(DB_X - 3.0).to_string()} y={(db_top - 3.0).to_string()} width={(DB_W + 6.0).to_string()} height="68" rx="10"
+                    opacity={format!("{strength:.2}")} />
             }
         </g>
     };

@@ -127,7 +127,7 @@ pub(crate) fn Chart(props: &Props) -> Html {
             </svg>
             <ul class="legend">
                 { for props.lines.iter().enumerate().map(|(i, l)| html! {
-                    <li><span class="swatch" style={format!("background:{}", PALETTE[i % PALETTE.len()])}></span>{ &l.label }</li>
+                    <li><svg class="swatch" viewBox="0 0 9 3.5" aria-hidden="true"><rect width="9" height="3.5" rx="0.8" fill={PALETTE[i % PALETTE.len()]} /></svg>{ &l.label }</li>
                 }) }
             </ul>
             <details>

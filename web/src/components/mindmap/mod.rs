@@ -32,6 +32,7 @@ mod viewport;
 
 pub(crate) use doors::{Destination, find as find_doors};
 
+use crate::hooks::inline_style::use_inline_style;
 use crate::site::Site;
 use archsim_mindmap::Mindmap;
 use door_card::{Corner, DoorCard};
@@ -468,6 +469,19 @@ fn MapView(props: &Props) -> Html {
     };
     let label = props.label.clone();
     let bounds = scene.bounds;
+    let (plane_ref, canvas_ref) = (use_node_ref(), use_node_ref());
+    use_inline_style(
+        stage_ref.clone(),
+        vec![("--map-duration", format!("{}ms", options.duration.max(0.0)))],
+    );
+    use_inline_style(plane_ref.clone(), vec![("transform", view.transform())]);
+    use_inline_style(
+        canvas_ref.clone(),
+        vec![
+            ("left", format!("{:.1}px", bounds.x)),
+            ("top", format!("{:.1}px", bounds.y)),
+        ],
+    );
     html! {
         <div class="mindmap">
             <Toolbar on_tool={on_tool}
@@ -478,20 +492,17 @@ fn MapView(props: &Props) -> Html {
                 status={(*status).clone()}
                 id={props.id.clone()} />
             <div ref={stage_ref} class="map-stage"
-                style={format!("--map-duration: {}ms", options.duration.max(0.0))}
                 {onkeydown} onpointerdown={gestures.onpointerdown} onpointermove={gestures.onpointermove}
                 onpointerup={gestures.onpointerup.clone()} onpointercancel={gestures.onpointerup}
                 {onclick} ondblclick={gestures.ondblclick} onwheel={gestures.onwheel} {onpointerover}
                 onpointerleave={{ let hovered = hovered.clone(); move |_| hovered.set(None) }}
                 {onfocusin} {onfocusout}>
-                <div class={classes!("map-plane", gestures.moving.then_some("moving"))}
-                    style={format!("transform: {}", view.transform())}>
+                <div ref={plane_ref} class={classes!("map-plane", gestures.moving.then_some("moving"))}>
                     // No role of its own: the tree inside is what a screen
                     // reader meets, not an image.
-                    <svg class="map-canvas" role="none"
+                    <svg ref={canvas_ref} class="map-canvas" role="none"
                         viewBox={format!("{:.1} {:.1} {:.1} {:.1}", bounds.x, bounds.y, bounds.width, bounds.height)}
-                        width={format!("{:.1}", bounds.width)} height={format!("{:.1}", bounds.height)}
-                        style={format!("left: {:.1}px; top: {:.1}px", bounds.x, bounds.y)}>
+                        width={format!("{:.1}", bounds.width)} height={format!("{:.1}", bounds.height)}>
                         <MapScene map={state.map.clone()} expanded={state.expanded.clone()}
                             matches={state.matches.clone()} focus={state.focus} scene={scene.clone()}
                             bodies={bodies.clone()} doors={doors.clone()} id={props.id.clone()} {label} />

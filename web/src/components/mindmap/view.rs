@@ -65,8 +65,7 @@ pub(crate) fn MapScene(props: &Props) -> Html {
         html! {
             <path key={node.index}
                 class={classes!("link", (!placed.shown).then_some("hidden"))}
-                d={d.clone()}
-                style={format!("d: path('{d}')")}
+                d={d}
                 stroke={node.color.clone()}
                 stroke-width={line_width(node.depth).to_string()}
                 fill="none" />
@@ -102,8 +101,7 @@ pub(crate) fn MapScene(props: &Props) -> Html {
                 aria-label={node.plain_text()}
                 aria-describedby={description.as_ref().map(|(id, _)| id.clone())}
                 tabindex={placed.shown.then_some(if i == props.focus { "0" } else { "-1" })}
-                transform={format!("translate({x:.1},{y:.1})")}
-                style={format!("transform: translate({x:.1}px, {y:.1}px)")}>
+                transform={format!("translate({x:.1},{y:.1})")}>
                 { Html::from_html_unchecked(props.bodies[i].clone()) }
                 if let Some((id, text)) = description {
                     <desc id={id}>{ text }</desc>
