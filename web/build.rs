@@ -98,6 +98,7 @@ fn rust(map: &Mindmap) -> String {
             NodeKind::ListItem { number } => {
                 format!("archsim_mindmap::NodeKind::ListItem {{ number: {number:?} }}")
             }
+            NodeKind::Block => "archsim_mindmap::NodeKind::Block".to_owned(),
         };
         let _ = writeln!(
             s,
@@ -141,6 +142,29 @@ fn inline(i: &Inline) -> String {
             string(title),
             inlines(children)
         ),
+        Inline::Image { src, title, alt } => format!(
+            "archsim_mindmap::Inline::Image {{ src: {}, title: {}, alt: {} }}",
+            string(src),
+            string(title),
+            inlines(alt)
+        ),
+        Inline::CodeBlock(lines) => {
+            let lines: Vec<String> = lines.iter().map(|line| string(line)).collect();
+            format!(
+                "archsim_mindmap::Inline::CodeBlock(vec![{}])",
+                lines.join(", ")
+            )
+        }
+        Inline::Table(rows) => {
+            let rows: Vec<String> = rows
+                .iter()
+                .map(|row| {
+                    let cells: Vec<String> = row.iter().map(|cell| inlines(cell)).collect();
+                    format!("vec![{}]", cells.join(", "))
+                })
+                .collect();
+            format!("archsim_mindmap::Inline::Table(vec![{}])", rows.join(", "))
+        }
     }
 }
 

@@ -33,7 +33,8 @@ pub struct Error {
 #[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// The document holds no heading, no list item and no title.
+    /// The document holds no heading, list item, table, code block, image
+    /// or title.
     Empty,
     /// A `---` line opens front matter but no later `---` line closes it.
     UnclosedFrontMatter,

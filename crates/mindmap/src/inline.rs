@@ -1,6 +1,8 @@
 //! Labels: the inline markdown of a heading or list item, kept as a small
 //! tree so the UI can render bold, code and links without an HTML parser,
 //! and flattened to plain text for search, ARIA labels and preset matching.
+//! A label can also hold the blocks markmap draws inside a node: a code
+//! block and a table, each on lines of its own.
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
@@ -38,37 +40,82 @@ pub enum Inline {
         /// The link's text.
         children: Vec<Inline>,
     },
+    /// `![alt](src "title")`: drawn as a glyph and its alt text, linked to
+    /// `src`; never fetched.
+    Image {
+        /// Where the image is, as written.
+        src: String,
+        /// Title, empty when none was given.
+        title: String,
+        /// The alt text.
+        alt: Vec<Inline>,
+    },
+    /// A fenced or indented code block: its lines, as written (the
+    /// block's indentation aside).
+    CodeBlock(Vec<String>),
+    /// A table: rows of cells, the header row first, every row as wide as
+    /// the header.
+    Table(Vec<Vec<Vec<Inline>>>),
 }
 
 impl Inline {
     /// The text a reader sees, without markup.
     pub fn plain_text(&self) -> String {
-        let mut out = String::new();
-        self.push_plain(&mut out);
-        out
+        plain_text(std::slice::from_ref(self))
     }
+}
 
-    fn push_plain(&self, out: &mut String) {
-        match self {
+/// Append the plain text of `label` to `out`. A code block keeps its
+/// lines, a table has a line per row with ` | ` between cells, and each
+/// starts on a line of its own, as does the text after it.
+fn push_plain(label: &[Inline], out: &mut String) {
+    let mut after_block = false;
+    for inline in label {
+        if std::mem::replace(&mut after_block, true) {
+            new_line(out);
+        }
+        match inline {
             Inline::Text(t) | Inline::Code(t) => out.push_str(t),
             Inline::Strong(c)
             | Inline::Emphasis(c)
             | Inline::Strikethrough(c)
-            | Inline::Link { children: c, .. } => {
-                for i in c {
-                    i.push_plain(out);
+            | Inline::Link { children: c, .. }
+            | Inline::Image { alt: c, .. } => push_plain(c, out),
+            Inline::CodeBlock(lines) => {
+                for line in lines {
+                    new_line(out);
+                    out.push_str(line);
                 }
+                continue;
+            }
+            Inline::Table(rows) => {
+                for row in rows {
+                    new_line(out);
+                    for (k, cell) in row.iter().enumerate() {
+                        if k > 0 {
+                            out.push_str(" | ");
+                        }
+                        push_plain(cell, out);
+                    }
+                }
+                continue;
             }
         }
+        after_block = false;
+    }
+}
+
+/// Start a new line of plain text, unless there is none yet.
+fn new_line(out: &mut String) {
+    if !out.is_empty() {
+        *out += "\n";
     }
 }
 
 /// The plain text of a whole label.
 pub(crate) fn plain_text(label: &[Inline]) -> String {
     let mut out = String::new();
-    for i in label {
-        i.push_plain(&mut out);
-    }
+    push_plain(label, &mut out);
     out
 }
 
@@ -130,8 +177,32 @@ enum Open {
         href: String,
         title: String,
     },
-    /// Images, superscripts and the like: their text joins the parent's.
+    Image {
+        src: String,
+        title: String,
+    },
+    /// A code block's text.
+    CodeBlock,
+    /// A table's rows so far; its cells are read in [`Open::Cell`]s.
+    Table(Vec<Vec<Vec<Inline>>>),
+    Cell,
+    /// Superscripts and the like: their text joins the parent's.
     Transparent,
+}
+
+impl Open {
+    /// Whether this is a style, which counts towards [`MAX_NESTING`]:
+    /// blocks do not nest in labels, so only styles can go deep.
+    fn is_style(&self) -> bool {
+        matches!(
+            self,
+            Open::Strong
+                | Open::Emphasis
+                | Open::Strikethrough
+                | Open::Link { .. }
+                | Open::Image { .. }
+        )
+    }
 }
 
 impl LabelBuilder {
@@ -164,6 +235,12 @@ impl LabelBuilder {
             Event::Text(t) => self.text(&t),
             Event::Code(t) => self.current().push(Inline::Code(t.into_string())),
             Event::SoftBreak | Event::HardBreak => self.text(" "),
+            Event::Start(Tag::TableHead | Tag::TableRow) => {
+                if let Some((Open::Table(rows), _)) = self.open.last_mut() {
+                    rows.push(Vec::new());
+                }
+            }
+            Event::End(TagEnd::TableHead | TagEnd::TableRow) => {}
             Event::Start(tag) => {
                 let open = match tag {
                     Tag::Strong => Open::Strong,
@@ -175,9 +252,18 @@ impl LabelBuilder {
                         href: dest_url.into_string(),
                         title: title.into_string(),
                     },
+                    Tag::Image {
+                        dest_url, title, ..
+                    } => Open::Image {
+                        src: dest_url.into_string(),
+                        title: title.into_string(),
+                    },
+                    Tag::CodeBlock(_) => Open::CodeBlock,
+                    Tag::Table(_) => Open::Table(Vec::new()),
+                    Tag::TableCell => Open::Cell,
                     _ => Open::Transparent,
                 };
-                let open = if matches!(open, Open::Transparent) {
+                let open = if !open.is_style() {
                     open
                 } else if self.depth == MAX_NESTING {
                     self.flattened = true;
@@ -201,7 +287,7 @@ impl LabelBuilder {
         let Some((open, pieces)) = self.open.pop() else {
             return;
         };
-        if !matches!(open, Open::Transparent) {
+        if open.is_style() {
             self.depth -= 1;
         }
         let inline = match open {
@@ -213,6 +299,25 @@ impl LabelBuilder {
                 title,
                 children: pieces,
             },
+            Open::Image { src, title } => Inline::Image {
+                src,
+                title,
+                alt: pieces,
+            },
+            Open::CodeBlock => {
+                let code = plain_text(&pieces);
+                let code = code.strip_suffix('\n').unwrap_or(&code);
+                Inline::CodeBlock(code.split('\n').map(str::to_owned).collect())
+            }
+            Open::Table(rows) => Inline::Table(rows),
+            Open::Cell => {
+                if let Some((Open::Table(rows), _)) = self.open.last_mut()
+                    && let Some(row) = rows.last_mut()
+                {
+                    row.push(trimmed(pieces));
+                }
+                return;
+            }
             Open::Transparent => {
                 for p in pieces {
                     match p {
@@ -237,10 +342,27 @@ impl LabelBuilder {
         while !self.open.is_empty() {
             self.close();
         }
-        let mut label = self.root;
-        trim_start(&mut label);
-        trim_end(&mut label);
-        label
+        trimmed(self.root)
+    }
+}
+
+/// `pieces` without white space at either end.
+fn trimmed(mut pieces: Vec<Inline>) -> Vec<Inline> {
+    trim_start(&mut pieces);
+    trim_end(&mut pieces);
+    pieces
+}
+
+/// markmap's checkboxes: a label starting `[ ] ` or `[x] ` starts with a
+/// box instead, ☐ or ☑ (markmap draws one; `[X]` stays text there too).
+pub(crate) fn checkbox(label: &mut [Inline]) {
+    if let Some(Inline::Text(text)) = label.first_mut() {
+        for (marker, glyph) in [("[ ] ", "☐ "), ("[x] ", "☑ ")] {
+            if let Some(rest) = text.strip_prefix(marker) {
+                *text = [glyph, rest].concat();
+                return;
+            }
+        }
     }
 }
 
@@ -284,7 +406,11 @@ fn trim_start(pieces: &mut Vec<Inline>) {
                 *t = trimmed.to_owned();
             }
             Inline::Strong(c) | Inline::Emphasis(c) | Inline::Strikethrough(c) => trim_start(c),
-            Inline::Code(_) | Inline::Link { .. } => {}
+            Inline::Code(_)
+            | Inline::Link { .. }
+            | Inline::Image { .. }
+            | Inline::CodeBlock(_)
+            | Inline::Table(_) => {}
         }
         return;
     }
@@ -302,7 +428,11 @@ fn trim_end(pieces: &mut Vec<Inline>) {
                 t.truncate(trimmed.len());
             }
             Inline::Strong(c) | Inline::Emphasis(c) | Inline::Strikethrough(c) => trim_end(c),
-            Inline::Code(_) | Inline::Link { .. } => {}
+            Inline::Code(_)
+            | Inline::Link { .. }
+            | Inline::Image { .. }
+            | Inline::CodeBlock(_)
+            | Inline::Table(_) => {}
         }
         return;
     }

@@ -171,7 +171,8 @@ pub const LINE_HEIGHT: f64 = 20.0;
 
 /// A deterministic guess at a node's size without a browser: its plain
 /// text at [`GLYPH_WIDTH`] per character (twice that for wide East Asian
-/// characters), wrapped at word boundaries to `maxWidth` when that is set,
+/// characters), wrapped at word boundaries to `maxWidth` when that is set
+/// and broken where it breaks (the rows of a table, the lines of code),
 /// [`LINE_HEIGHT`] per line and `paddingX` on both sides (none for an
 /// empty label, as markmap does), at least `nodeMinHeight` tall.
 ///
@@ -202,28 +203,35 @@ pub fn estimate_size(node: &Node, options: &Options) -> Size {
     let mut lines = 1usize;
     let mut line = 0.0f64;
     let mut widest = 0.0f64;
-    for word in text.split_whitespace() {
-        let w: f64 = word.chars().map(glyph).sum();
-        let with_space = if line > 0.0 {
-            line + GLYPH_WIDTH + w
-        } else {
-            w
-        };
-        if with_space <= max {
-            line = with_space;
-        } else {
-            if line > 0.0 {
-                widest = widest.max(line);
-                lines += 1;
+    for (k, text) in text.split('\n').enumerate() {
+        if k > 0 {
+            widest = widest.max(line);
+            lines += 1;
+            line = 0.0;
+        }
+        for word in text.split_whitespace() {
+            let w: f64 = word.chars().map(glyph).sum();
+            let with_space = if line > 0.0 {
+                line + GLYPH_WIDTH + w
+            } else {
+                w
+            };
+            if with_space <= max {
+                line = with_space;
+            } else {
+                if line > 0.0 {
+                    widest = widest.max(line);
+                    lines += 1;
+                }
+                // A word wider than the limit breaks across lines of its own.
+                let mut rest = w;
+                while rest > max {
+                    widest = max;
+                    lines += 1;
+                    rest -= max;
+                }
+                line = rest;
             }
-            // A word wider than the limit breaks across lines of its own.
-            let mut rest = w;
-            while rest > max {
-                widest = max;
-                lines += 1;
-                rest -= max;
-            }
-            line = rest;
         }
     }
     widest = widest.max(line);
@@ -788,6 +796,20 @@ mod tests {
         assert_eq!(
             estimate_size(wide.root(), &Options::default()).w,
             4.0 * GLYPH_WIDTH + 16.0
+        );
+        // A code block's lines and a table's rows are lines of their own.
+        let code = crate::parse("- run:\n  ```\n  make\n  make test\n  ```\n").unwrap();
+        assert_eq!(
+            estimate_size(code.root(), &Options::default()),
+            Size {
+                w: 9.0 * GLYPH_WIDTH + 16.0,
+                h: 3.0 * LINE_HEIGHT
+            }
+        );
+        let table = crate::parse("| a | b |\n|---|---|\n| 1 | 2 |\n").unwrap();
+        assert_eq!(
+            estimate_size(table.root(), &Options::default()).h,
+            2.0 * LINE_HEIGHT
         );
     }
 

@@ -11,8 +11,9 @@
 //!    depth, source line, label (a small tree of [`Inline`] markdown), fold
 //!    state and colour, all resolved the way markmap resolves them
 //!    (`initialExpandLevel`, `colorFreezeLevel`, `<!-- markmap: fold -->`).
-//!    Mistakes come back as an [`Error`] naming the line; things it ignores
-//!    as [`Warning`]s. It never panics.
+//!    Tables, code blocks, images and checkboxes are read as markmap
+//!    draws them (below). Mistakes come back as an [`Error`] naming the
+//!    line; things it ignores as [`Warning`]s. It never panics.
 //! 2. [`layout`] places the nodes that are shown, given each node's size
 //!    (measured by a browser, or guessed by [`estimate_size`]): root at the
 //!    left, depth to the right, no two boxes overlapping, each parent
@@ -83,20 +84,65 @@
 //! );
 //! ```
 //!
+//! # Blocks, images and checkboxes, as markmap draws them
+//!
+//! ```
+//! use archsim_mindmap::{Inline, NodeKind};
+//!
+//! let map = archsim_mindmap::parse(concat!(
+//!     "# Caching\n",
+//!     "| Policy | Evicts |\n|---|---|\n| LRU | the oldest read |\n",
+//!     "- [x] Warm the cache:\n",
+//!     "  ```sh\n  archsim run caching-warm\n  ```\n",
+//!     "- ![Hit ratio](hits.svg)\n",
+//! )).unwrap();
+//!
+//! // A table under a heading is a leaf of it, drawn as a table.
+//! assert_eq!(map.nodes[1].kind, NodeKind::Block);
+//! assert_eq!(map.plain_text(1), "Policy | Evicts\nLRU | the oldest read");
+//!
+//! // A checkbox starts the label; a code block in an item is part of it.
+//! assert_eq!(map.plain_text(2), "☑ Warm the cache:\narchsim run caching-warm");
+//! assert_eq!(map.nodes[2].label[1], Inline::CodeBlock(vec!["archsim run caching-warm".into()]));
+//!
+//! // An image is its alt text and its address, never fetched.
+//! assert!(matches!(&map.nodes[3].label[0], Inline::Image { src, .. } if src == "hits.svg"));
+//! assert_eq!(map.plain_text(3), "Hit ratio");
+//! ```
+//!
+//! Like markmap, a table, a code block or a paragraph holding nothing but
+//! an image is a leaf of the heading above it (a document of only a table
+//! is a map of one node); a table or code block written in a list item,
+//! before any paragraph or sub-list, is part of the item's label, its lines
+//! kept; an image is its alt text, as a link ([`Inline::Image`]); and
+//! `[ ] ` or `[x] ` at the start of a heading or an item is a box, ☐ or ☑
+//! (`[X]` stays text, as in markmap).
+//!
 //! # Where this differs from markmap
 //!
-//! - A heading followed by both a list and sub-headings keeps both (markmap
-//!   drops the list).
-//! - Paragraphs, code blocks, tables and quotes are left out, with a
-//!   warning (markmap draws code blocks and tables as nodes).
+//! - A heading followed by sub-headings, blocks (tables, code, images) and
+//!   a list keeps them all as children (markmap keeps only one kind: the
+//!   sub-headings if there are any, else the blocks, else the list).
+//! - A heading whose level is skipped keeps its subtree: `# R`, `### A`,
+//!   `## B` gives R two children, A and B (markmap drops A and everything
+//!   under it when B comes).
+//! - Lists nest as deep as they are written (markdown-it's nesting limit
+//!   of 100 cuts a list at 49 levels, leaving the deeper items out).
+//! - What is left out (paragraphs other than a lone image, quotes, tables
+//!   and code blocks after an item's first paragraph or sub-list) gives a
+//!   warning; markmap leaves it out silently. A paragraph of an image and
+//!   text is left out too (markmap takes the image and drops the text).
+//! - An image is drawn as a glyph and its alt text, linked to it; markmap
+//!   shows the image, which means fetching it.
 //! - A leaf is never marked folded, since it has nothing to hide.
 //! - Lines end at `\n`, `\r\n` or a lone `\r`, as CommonMark says, and a
 //!   node's line is the one its marker is written on, however it is
 //!   indented.
-//! - Styles (emphasis, strong, strike-through, links) nested more than 32
-//!   deep keep their text and lose the inner styles, with a warning naming
-//!   the line: labels are walked recursively, and a line of thousands of
-//!   nested emphases must not overflow the stack (the browser's is small).
+//! - Styles (emphasis, strong, strike-through, links, images) nested more
+//!   than 32 deep keep their text and lose the inner styles, with a warning
+//!   naming the line: labels are walked recursively, and a line of
+//!   thousands of nested emphases must not overflow the stack (the
+//!   browser's is small). markdown-it's own limit is 100 levels.
 
 pub mod color;
 mod error;
@@ -121,7 +167,8 @@ pub use options::Options;
 /// # Errors
 /// With the 1-based line of the problem: front matter that is not closed,
 /// is not valid YAML, or gives an option a value of the wrong type; or a
-/// document with no heading, list item or title at all.
+/// document with no heading, list item, table, code block, image or title
+/// at all.
 pub fn parse(source: &str) -> Result<Mindmap, Error> {
     parse::parse(source)
 }

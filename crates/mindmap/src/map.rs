@@ -86,6 +86,9 @@ pub enum NodeKind {
         /// The item's number in an ordered list.
         number: Option<u64>,
     },
+    /// A table, a code block or a paragraph of nothing but an image, outside
+    /// a list: a leaf of the heading above it, as markmap draws them.
+    Block,
 }
 
 impl Node {
@@ -200,10 +203,10 @@ impl Mindmap {
     /// assert_eq!(map.find("Slow"), None);
     /// ```
     pub fn find(&self, text: &str) -> Option<usize> {
-        let wanted = normalise(text);
+        let wanted = collapse_whitespace(text);
         self.nodes
             .iter()
-            .position(|n| normalise(&n.plain_text()) == wanted)
+            .position(|n| collapse_whitespace(&n.plain_text()) == wanted)
     }
 
     /// For every node, whether it starts expanded (`!folded`): the
@@ -234,14 +237,18 @@ impl Mindmap {
     }
 }
 
-/// Whitespace runs as single spaces, outer whitespace trimmed.
-fn normalise(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// `text` with each run of whitespace as one space and its ends trimmed: how
 /// a label is compared with a catalog's words, so that a label wrapped over
 /// lines in the markdown still matches.
 pub fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    // No `collect` and `join`: this runs in the browser, where their code
+    // costs more than the loop.
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out += " ";
+        }
+        out += word;
+    }
+    out
 }

@@ -5,9 +5,14 @@
 //!   (`###` under `##`), or under the root.
 //! - A list belongs to the heading it follows, or to the list item it is
 //!   indented under; its items are that node's children.
-//! - Other blocks (paragraphs, code, quotes, tables) are not part of the
-//!   map: each gives a warning. Only the first paragraph of a loose list
-//!   item is its label.
+//! - A table, a code block or a paragraph of nothing but an image is a leaf
+//!   of the heading above it; inside a list item, a table or a code block
+//!   written before any paragraph or sub-list is part of the item's label.
+//! - Other blocks (other paragraphs, quotes, tables and code elsewhere in a
+//!   list) are not part of the map: each gives a warning. Only the first
+//!   paragraph of a loose list item is its label.
+//! - `[ ] ` or `[x] ` at the start of a heading or a list item is a
+//!   checkbox, ☐ or ☑.
 //! - The root: if the document has exactly one top-level node, that node
 //!   (markmap's tree clean-up); otherwise a node made from the front
 //!   matter's `title:`, or an empty one if there is no title (again as
@@ -35,8 +40,8 @@ pub(crate) fn parse(source: &str) -> Result<Mindmap, Error> {
     };
     let body = &source[split.body..];
     let mut tree = Builder::new(&lines, split.body, &mut warnings);
-    for (event, range) in Parser::new_ext(body, MdOptions::ENABLE_STRIKETHROUGH).into_offset_iter()
-    {
+    let markdown = MdOptions::ENABLE_STRIKETHROUGH | MdOptions::ENABLE_TABLES;
+    for (event, range) in Parser::new_ext(body, markdown).into_offset_iter() {
         tree.event(event, range.start);
     }
     let raw = tree.finish();
@@ -226,6 +231,10 @@ enum Source {
     Item,
     /// The first paragraph of a (loose) list item.
     Paragraph,
+    /// A table or code block of its own, until it ends.
+    Block,
+    /// A paragraph outside a list: a node if it holds just an image.
+    Figure,
 }
 
 struct Capture {
@@ -256,6 +265,8 @@ struct Builder<'a> {
     capture: Option<Capture>,
     /// Depth of nesting inside a block that is not part of the map.
     skip: usize,
+    /// Depth of nesting inside a table or code block read into a label.
+    block: usize,
 }
 
 impl<'a> Builder<'a> {
@@ -276,6 +287,7 @@ impl<'a> Builder<'a> {
             items: Vec::new(),
             capture: None,
             skip: 0,
+            block: 0,
         }
     }
 
@@ -304,25 +316,54 @@ impl<'a> Builder<'a> {
 
     /// Close the label being read, if any.
     fn end_capture(&mut self) {
-        if let Some(c) = self.capture.take() {
-            if c.label.flattened() {
-                let line = self.nodes[c.node].line;
-                self.warnings.push(Warning {
-                    line,
-                    message: format!(
-                        "styles nested more than {MAX_NESTING} deep: the text inside is kept, its inner styles dropped"
-                    ),
-                });
-            }
-            let mut label = c.label.finish();
-            let node = &mut self.nodes[c.node];
-            if node.label.is_empty() {
-                node.label = std::mem::take(&mut label);
-            } else {
-                // An ordered item's number was put in first.
-                node.label.extend(label);
-            }
+        let Some(c) = self.capture.take() else {
+            return;
+        };
+        let line = self.nodes[c.node].line;
+        let flattened = c.label.flattened();
+        let mut label = c.label.finish();
+        if c.source == Source::Figure && !matches!(label[..], [Inline::Image { .. }]) {
+            // Not just an image: no node after all. It was the last one
+            // added, a child of the heading the paragraph is under.
+            self.nodes.pop();
+            let parent = self.heading();
+            self.nodes[parent].children.pop();
+            self.warn_ignored(line, "paragraph");
+            return;
         }
+        if flattened {
+            self.warnings.push(Warning {
+                line,
+                message: format!(
+                    "styles nested more than {MAX_NESTING} deep: the text inside is kept, its inner styles dropped"
+                ),
+            });
+        }
+        inline::checkbox(&mut label);
+        let node = &mut self.nodes[c.node];
+        if node.label.is_empty() {
+            node.label = label;
+        } else {
+            // An ordered item's number was put in first.
+            node.label.extend(label);
+        }
+    }
+
+    /// The innermost open heading, or the root.
+    fn heading(&self) -> usize {
+        self.headings.last().map_or(0, |&(_, n)| n)
+    }
+
+    /// Start reading a label into a new node under the innermost heading;
+    /// the node's index.
+    fn start_node(&mut self, kind: NodeKind, source: Source, offset: usize) -> usize {
+        let node = self.add(self.heading(), kind, offset);
+        self.capture = Some(Capture {
+            node,
+            source,
+            label: LabelBuilder::default(),
+        });
+        node
     }
 
     /// The label being read from an item's own text, if nothing but its
@@ -340,13 +381,17 @@ impl<'a> Builder<'a> {
         self.end_capture();
         self.skip = 1;
         if let Some(what) = what {
-            self.warn(
-                offset,
-                format!(
-                    "this {what} is not part of the map (only headings and list items are): ignored"
-                ),
-            );
+            self.warn_ignored(self.line(offset), what);
         }
+    }
+
+    fn warn_ignored(&mut self, line: usize, what: &str) {
+        self.warnings.push(Warning {
+            line,
+            message: format!(
+                "this {what} is not part of the map (only headings and list items are): ignored"
+            ),
+        });
     }
 
     fn event(&mut self, event: Event<'_>, offset: usize) {
@@ -360,6 +405,20 @@ impl<'a> Builder<'a> {
                         .to_owned(),
                 ),
                 _ => {}
+            }
+            return;
+        }
+        if self.block > 0 {
+            match event {
+                Event::Start(_) => self.block += 1,
+                Event::End(_) => self.block -= 1,
+                _ => {}
+            }
+            if let Some(c) = &mut self.capture {
+                c.label.event(event);
+                if self.block == 0 && c.source == Source::Block {
+                    self.end_capture();
+                }
             }
             return;
         }
@@ -377,25 +436,40 @@ impl<'a> Builder<'a> {
                 while self.headings.last().is_some_and(|&(l, _)| l >= level) {
                     self.headings.pop();
                 }
-                let parent = self.headings.last().map_or(0, |&(_, n)| n);
-                let node = self.add(parent, NodeKind::Heading { level }, offset);
+                let node = self.start_node(NodeKind::Heading { level }, Source::Heading, offset);
                 self.headings.push((level, node));
-                self.capture = Some(Capture {
-                    node,
-                    source: Source::Heading,
-                    label: LabelBuilder::default(),
-                });
+            }
+            Event::Start(Tag::Paragraph) if self.items.is_empty() => {
+                self.end_capture();
+                self.start_node(NodeKind::Block, Source::Figure, offset);
             }
             Event::Start(Tag::Paragraph) => match self.blank_item_capture() {
                 Some(c) => c.source = Source::Paragraph,
                 None => self.skip_block(Some("paragraph"), offset),
             },
+            Event::Start(tag @ (Tag::Table(_) | Tag::CodeBlock(_))) => {
+                let in_item = self.capture.as_ref().is_some_and(|c| {
+                    c.source == Source::Item && Some(&c.node) == self.items.last()
+                });
+                if !in_item {
+                    if !self.items.is_empty() {
+                        self.skip_block(block_name(&tag), offset);
+                        return;
+                    }
+                    self.end_capture();
+                    self.start_node(NodeKind::Block, Source::Block, offset);
+                }
+                self.block = 1;
+                if let Some(c) = &mut self.capture {
+                    c.label.event(Event::Start(tag));
+                }
+            }
             Event::End(TagEnd::Heading(_) | TagEnd::Paragraph) => self.end_capture(),
             Event::Start(Tag::List(start)) => {
                 self.end_capture();
                 let parent = match self.items.last() {
                     Some(&item) => item,
-                    None => self.headings.last().map_or(0, |&(_, n)| n),
+                    None => self.heading(),
                 };
                 self.lists.push(List {
                     parent,
@@ -700,11 +774,101 @@ mod tests {
 
     #[test]
     fn other_blocks_are_ignored_with_a_warning() {
-        let map = parse("# R\nsome text\n\n> - quoted\n\n```\ncode\n```\n<!-- a note -->\n- a\n")
-            .unwrap();
+        let map = parse(concat!(
+            "# R\nsome text\n\n> - quoted\n\n![a](x.png) and text\n\n",
+            "- a\n\n  more\n\n  ```\n  late code\n  ```\n<!-- a note -->\n",
+        ))
+        .unwrap();
         assert_eq!(texts(&map), [t(1, "R"), t(2, "a")]);
         let lines: Vec<usize> = map.warnings.iter().map(|w| w.line).collect();
-        assert_eq!(lines, [2, 4, 6]);
+        assert_eq!(lines, [2, 4, 6, 10, 12]);
+    }
+
+    fn cell(text: &str) -> Vec<Inline> {
+        vec![Inline::Text(text.into())]
+    }
+
+    #[test]
+    fn a_document_of_only_a_table_is_a_map_of_the_table() {
+        // Rejected as empty before: markmap draws a table as a node.
+        let map = parse("| Pattern | Cost |\n|---|--:|\n| Cache | **low** |\n| Shard |\n").unwrap();
+        assert_eq!(map.len(), 1);
+        assert_eq!((map.root().kind, map.root().line), (NodeKind::Block, 1));
+        assert_eq!(
+            map.root().label,
+            [Inline::Table(vec![
+                vec![cell("Pattern"), cell("Cost")],
+                vec![cell("Cache"), vec![Inline::Strong(cell("low"))]],
+                vec![cell("Shard"), vec![]],
+            ])]
+        );
+        assert_eq!(map.plain_text(0), "Pattern | Cost\nCache | low\nShard | ");
+        assert!(map.warnings.is_empty(), "{:?}", map.warnings);
+    }
+
+    #[test]
+    fn a_document_of_only_images_is_a_map_of_image_leaves() {
+        // Rejected as empty before: markmap draws a paragraph of one image.
+        let map = parse("![A *diagram*](d.svg \"Shards\")\n\n![](photo.jpg)\n").unwrap();
+        assert_eq!(texts(&map), [t(1, ""), t(2, "A diagram"), t(2, "")]);
+        assert_eq!(
+            map.nodes[1].label,
+            [Inline::Image {
+                src: "d.svg".into(),
+                title: "Shards".into(),
+                alt: vec![Inline::Text("A ".into()), Inline::Emphasis(cell("diagram"))],
+            }]
+        );
+        assert_eq!((map.nodes[2].kind, map.nodes[2].line), (NodeKind::Block, 3));
+        // Under a heading, blocks are its leaves, beside its list.
+        let map = parse("# R\n![i](i.png)\n```sh\nmake\n```\n- a\n").unwrap();
+        assert_eq!(texts(&map), [t(1, "R"), t(2, "i"), t(2, "make"), t(2, "a")]);
+        assert_eq!(map.nodes[2].label, [Inline::CodeBlock(vec!["make".into()])]);
+    }
+
+    #[test]
+    fn code_in_a_list_item_is_part_of_its_label() {
+        // Dropped with a warning before, leaving the second item empty.
+        let map = parse(concat!(
+            "# R\n",
+            "- Run it:\n  ```sh\n  cargo run \\\n      --release\n\n  ```\n  then wait\n",
+            "- ```\n  x = 1\n  ```\n  - child\n",
+        ))
+        .unwrap();
+        assert_eq!(
+            map.nodes[1].label,
+            [
+                Inline::Text("Run it:".into()),
+                Inline::CodeBlock(vec![
+                    "cargo run \\".into(),
+                    "    --release".into(),
+                    String::new()
+                ]),
+                Inline::Text("then wait".into()),
+            ]
+        );
+        assert_eq!(
+            map.plain_text(1),
+            "Run it:\ncargo run \\\n    --release\n\nthen wait"
+        );
+        assert_eq!(
+            map.nodes[2].label,
+            [Inline::CodeBlock(vec!["x = 1".into()])]
+        );
+        assert_eq!(texts(&map)[3], t(3, "child"));
+        assert!(map.warnings.is_empty(), "{:?}", map.warnings);
+    }
+
+    #[test]
+    fn checkboxes_start_a_label_with_a_box() {
+        // Kept as "[ ]" and "[x]" before; markmap draws boxes.
+        let map = parse("# [x] Done\n- [ ] to do\n- [x] **done**\n3. [ ] third\n- [X] [y] [x]no\n")
+            .unwrap();
+        let labels: Vec<String> = map.nodes.iter().map(|n| n.plain_text()).collect();
+        assert_eq!(
+            labels,
+            ["☑ Done", "☐ to do", "☑ done", "3. ☐ third", "[X] [y] [x]no"]
+        );
     }
 
     #[test]

@@ -5,16 +5,23 @@
 /// `text` with `&`, `<`, `>`, `"` and `'` escaped.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Byte by byte, copying the text between markup characters whole: the
+    // five are ASCII, so they never fall inside a UTF-8 sequence.
+    let mut copied = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out += &text[copied..i];
+        out += entity;
+        copied = i + 1;
     }
+    out += &text[copied..];
     out
 }
 

@@ -1,7 +1,7 @@
 //! Properties of the parser over arbitrary input: it never panics, and
 //! whatever it returns is well formed.
 
-use archsim_mindmap::{Mindmap, estimate_sizes, layout, parse};
+use archsim_mindmap::{Mindmap, NodeKind, estimate_sizes, layout, parse};
 use proptest::prelude::*;
 
 /// Lines of the source, for checking that line numbers point into it.
@@ -55,6 +55,9 @@ fn well_formed(map: &Mindmap, src: &str) -> Result<(), String> {
         if n.color.is_empty() {
             return Err(format!("node {i} has no colour"));
         }
+        if n.kind == NodeKind::Block && !n.children.is_empty() {
+            return Err(format!("block {i} has children"));
+        }
     }
     for w in &map.warnings {
         if !(1..=lines).contains(&w.line) {
@@ -90,7 +93,8 @@ fn check(src: &str) -> Result<(), TestCaseError> {
 
 /// One line of markdown-ish text: headings, bullets and numbers at any
 /// indentation (spaces or tabs), blank and whitespace-only lines, inline
-/// markup, fold comments and stray front matter fences.
+/// markup, images and checkboxes, fold comments, code fences, table rows
+/// and stray front matter fences.
 fn line() -> impl Strategy<Value = String> {
     let indent = prop::collection::vec(prop_oneof![Just(" "), Just("  "), Just("\t")], 0..6)
         .prop_map(|v| v.concat());
@@ -108,6 +112,10 @@ fn line() -> impl Strategy<Value = String> {
             Just("**unclosed".to_owned()),
             Just("<b>".to_owned()),
             Just("\u{0}é漢🎉".to_owned()),
+            Just("![alt *e*](x.png \"t\")".to_owned()),
+            Just("[ ] ".to_owned()),
+            Just("[x] ".to_owned()),
+            Just(" | c | ".to_owned()),
         ],
         0..4,
     )
@@ -123,6 +131,9 @@ fn line() -> impl Strategy<Value = String> {
         Just("---".to_owned()),
         Just("".to_owned()),
         Just("| a | b |".to_owned()),
+        Just("|---|:-:|".to_owned()),
+        Just("~~~".to_owned()),
+        Just("    ".to_owned()),
     ];
     prop_oneof![
         4 => (indent, marker, text).prop_map(|(i, m, t)| format!("{i}{m}{t}")),
@@ -220,6 +231,10 @@ fn deep_nesting_does_not_overflow() {
     let map = parse(&src).unwrap();
     assert!(map.nodes.iter().map(|n| n.depth).max().unwrap() > 100);
     well_formed(&map, &src).unwrap();
+    // Images inside images inside links: styles, flattened past 32 deep.
+    let images = format!("- {}x{}\n", "[![".repeat(5_000), "](i)](l)".repeat(5_000));
+    let map = parse(&images).unwrap();
+    well_formed(&map, &images).unwrap();
     let quotes = ">".repeat(50_000) + " - a";
     assert!(parse(&quotes).is_err(), "nothing but a quote: an empty map");
     let yaml = format!("---\ntitle: {}\n---\n# a\n", "[".repeat(10_000));

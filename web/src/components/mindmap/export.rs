@@ -94,18 +94,23 @@ pub(crate) fn svg_document(
 pub(crate) fn file_stem(state: &MapState) -> String {
     let map = &state.map;
     let title = map.title.clone().unwrap_or_else(|| map.plain_text(0));
-    let words: Vec<String> = title
+    let words = title
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
-        .take(8)
+        .take(8);
+    // A loop, not `collect` and `join`: less code in the bundle.
+    let mut stem = String::new();
+    for word in words {
+        if !stem.is_empty() {
+            stem += "-";
+        }
         // ASCII only, like search: no Unicode case tables in the bundle.
-        .map(str::to_ascii_lowercase)
-        .collect();
-    if words.is_empty() {
-        "mindmap".to_owned()
-    } else {
-        words.join("-")
+        stem += &word.to_ascii_lowercase();
     }
+    if stem.is_empty() {
+        stem += "mindmap";
+    }
+    stem
 }
 
 /// PNG pixels per SVG pixel for a drawing `w` × `h`: [`PNG_SCALE`], less if

@@ -8,6 +8,12 @@
 //! line is measured with the same fonts the SVG draws with. The measuring
 //! itself is a [`Measure`]: the browser's canvas on the page, a fixed
 //! advance per character in tests.
+//!
+//! The blocks a label can hold start on lines of their own and are not
+//! wrapped: a code block keeps its lines, and a table is a line per row,
+//! each cell starting where its column does, columns as wide as their
+//! widest cell. An image is a glyph and its alt text, drawn as a link: the
+//! image itself is never fetched.
 
 use archsim_mindmap::Inline;
 use std::cell::RefCell;
@@ -58,18 +64,22 @@ impl Font {
         (self.size * 1.35).round()
     }
 
+    /// The size of `code` in this font: a tenth smaller, as monospace
+    /// looks bigger.
+    pub(crate) fn code_size(self) -> f64 {
+        (self.size * 9.0).round() / 10.0
+    }
+
     /// The CSS font shorthand for a run of `style` in this font.
     pub(crate) fn css(self, style: RunStyle) -> String {
         let italic = if style.italic { "italic " } else { "" };
         let weight = if style.bold { 700 } else { self.weight };
-        if style.code {
-            format!(
-                "{italic}{weight} {}px {MONO_FAMILY}",
-                (self.size * 9.0).round() / 10.0
-            )
+        let (size, family) = if style.code {
+            (self.code_size(), MONO_FAMILY)
         } else {
-            format!("{italic}{weight} {}px {FONT_FAMILY}", self.size)
-        }
+            (self.size, FONT_FAMILY)
+        };
+        format!("{italic}{weight} {size}px {family}")
     }
 }
 
@@ -95,7 +105,23 @@ pub(crate) struct Run {
     pub(crate) text: String,
     /// Their style.
     pub(crate) style: RunStyle,
+    /// Where the run starts, from the label's left edge, if it starts a
+    /// table's cell; otherwise right after the run before.
+    pub(crate) x: Option<f64>,
 }
+
+impl Run {
+    fn new(text: String, style: RunStyle) -> Run {
+        Run {
+            text,
+            style,
+            x: None,
+        }
+    }
+}
+
+/// What an image is drawn as, before its alt text.
+const IMAGE: &str = "🖼 ";
 
 /// A label, broken into lines and measured.
 #[derive(Clone, Debug, PartialEq)]
@@ -118,60 +144,143 @@ impl Label {
 /// Break `label` into lines no wider than `max_width` (0 or less: never
 /// wrap) in `font`, measured by `measure`.
 pub(crate) fn wrap(label: &[Inline], font: Font, max_width: f64, measure: &dyn Measure) -> Label {
-    let mut runs = Vec::new();
-    flatten(label, RunStyle::default(), &mut runs);
     let limit = if max_width.is_finite() && max_width > 0.0 {
         max_width
     } else {
         f64::INFINITY
     };
     let width_of = |text: &str, style: RunStyle| measure.width(text, &font.css(style));
-    let mut lines: Vec<Vec<Run>> = vec![Vec::new()];
-    let mut widths = vec![0.0];
-    for word in words(&runs) {
-        let word_width: f64 = word.pieces.iter().map(|r| width_of(&r.text, r.style)).sum();
-        let line = lines.last_mut().expect("at least one line");
-        let width = widths.last_mut().expect("one width per line");
-        let space = match (line.is_empty(), word.space_before) {
-            (false, Some(style)) => width_of(" ", style),
-            _ => 0.0,
-        };
-        if !line.is_empty() && *width + space + word_width > limit {
-            lines.push(Vec::new());
-            widths.push(word_width);
-        } else {
-            if let (false, Some(style)) = (line.is_empty(), word.space_before) {
-                push(line, " ", style);
+    let mut out = Label {
+        lines: Vec::new(),
+        font,
+        width: 0.0,
+    };
+    // The runs of the text before the next block.
+    let mut text = Vec::new();
+    for inline in label {
+        match inline {
+            Inline::CodeBlock(code) => {
+                break_runs(&std::mem::take(&mut text), limit, &width_of, &mut out);
+                let style = RunStyle {
+                    code: true,
+                    ..RunStyle::default()
+                };
+                for line in code {
+                    out.push_line(vec![Run::new(line.clone(), style)], width_of(line, style));
+                }
             }
-            *width += space + word_width;
-        }
-        let line = lines.last_mut().expect("at least one line");
-        for piece in word.pieces {
-            push(line, &piece.text, piece.style);
+            Inline::Table(rows) => {
+                break_runs(&std::mem::take(&mut text), limit, &width_of, &mut out);
+                table(rows, font.size, &width_of, &mut out);
+            }
+            _ => flatten(std::slice::from_ref(inline), RunStyle::default(), &mut text),
         }
     }
-    Label {
-        lines,
-        font,
-        width: widths.into_iter().fold(0.0, f64::max),
+    break_runs(&text, limit, &width_of, &mut out);
+    if out.lines.is_empty() {
+        out.lines.push(Vec::new());
+    }
+    out
+}
+
+impl Label {
+    /// Add a line `width` wide.
+    fn push_line(&mut self, line: Vec<Run>, width: f64) {
+        self.lines.push(line);
+        self.width = self.width.max(width);
     }
 }
 
+/// Break `runs` at spaces into new lines of `label` no wider than `limit`.
+fn break_runs(
+    runs: &[Run],
+    limit: f64,
+    width_of: &impl Fn(&str, RunStyle) -> f64,
+    label: &mut Label,
+) {
+    // The width of the line being filled, once there is one.
+    let mut filling = None;
+    for word in words(runs) {
+        let word_width = runs_width(&word.pieces, width_of);
+        let space = word.space_before.map_or(0.0, |style| width_of(" ", style));
+        let width = match (filling, label.lines.last_mut()) {
+            (Some(width), Some(line)) if width + space + word_width <= limit => {
+                if let Some(style) = word.space_before {
+                    push(line, " ", style);
+                }
+                width + space + word_width
+            }
+            _ => {
+                label.lines.push(Vec::new());
+                word_width
+            }
+        };
+        filling = Some(width);
+        label.width = label.width.max(width);
+        if let Some(line) = label.lines.last_mut() {
+            for piece in word.pieces {
+                push(line, &piece.text, piece.style);
+            }
+        }
+    }
+}
+
+/// A line per row of a table, the header bold, each cell starting where
+/// its column does: a gap of `gap` after the widest cell of the column
+/// before.
+fn table(
+    rows: &[Vec<Vec<Inline>>],
+    gap: f64,
+    width_of: &impl Fn(&str, RunStyle) -> f64,
+    label: &mut Label,
+) {
+    let style = |r: usize| RunStyle {
+        bold: r == 0,
+        ..RunStyle::default()
+    };
+    let mut columns: Vec<f64> = Vec::new();
+    for (r, row) in rows.iter().enumerate() {
+        columns.resize(columns.len().max(row.len()), 0.0);
+        for (cell, column) in row.iter().zip(&mut columns) {
+            let mut runs = Vec::new();
+            flatten(cell, style(r), &mut runs);
+            *column = column.max(runs_width(&runs, width_of));
+        }
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let mut line = Vec::new();
+        let mut x = 0.0;
+        for (cell, column) in row.iter().zip(&columns) {
+            let start = line.len();
+            flatten(cell, style(r), &mut line);
+            if let Some(first) = line.get_mut(start) {
+                first.x = Some(x);
+            }
+            x += column + gap;
+        }
+        label.push_line(line, (x - gap).max(0.0));
+    }
+}
+
+/// How wide `runs` are drawn side by side.
+fn runs_width(runs: &[Run], width_of: &impl Fn(&str, RunStyle) -> f64) -> f64 {
+    runs.iter().map(|r| width_of(&r.text, r.style)).sum()
+}
+
 /// The runs of `inlines`, styles accumulated from the enclosing markup.
+/// Blocks are laid out by [`wrap`]: they are only ever at the top of a
+/// label, never inside a style.
 fn flatten(inlines: &[Inline], style: RunStyle, out: &mut Vec<Run>) {
     for inline in inlines {
         match inline {
-            Inline::Text(text) => out.push(Run {
-                text: text.clone(),
-                style,
-            }),
-            Inline::Code(text) => out.push(Run {
-                text: text.clone(),
-                style: RunStyle {
+            Inline::Text(text) => out.push(Run::new(text.clone(), style)),
+            Inline::Code(text) => out.push(Run::new(
+                text.clone(),
+                RunStyle {
                     code: true,
                     ..style
                 },
-            }),
+            )),
             Inline::Strong(c) => flatten(
                 c,
                 RunStyle {
@@ -196,14 +305,17 @@ fn flatten(inlines: &[Inline], style: RunStyle, out: &mut Vec<Run>) {
                 },
                 out,
             ),
-            Inline::Link { children, .. } => flatten(
-                children,
-                RunStyle {
+            Inline::Link { children: c, .. } | Inline::Image { alt: c, .. } => {
+                let style = RunStyle {
                     link: true,
                     ..style
-                },
-                out,
-            ),
+                };
+                if let Inline::Image { .. } = inline {
+                    out.push(Run::new(IMAGE.to_owned(), style));
+                }
+                flatten(c, style, out);
+            }
+            Inline::CodeBlock(_) | Inline::Table(_) => {}
         }
     }
 }
@@ -240,10 +352,9 @@ fn words(runs: &[Run]) -> Vec<Word> {
                 continue;
             }
             let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-            current.pieces.push(Run {
-                text: rest[..end].to_owned(),
-                style: run.style,
-            });
+            current
+                .pieces
+                .push(Run::new(rest[..end].to_owned(), run.style));
             rest = &rest[end..];
         }
     }
@@ -257,10 +368,7 @@ fn words(runs: &[Run]) -> Vec<Word> {
 fn push(line: &mut Vec<Run>, text: &str, style: RunStyle) {
     match line.last_mut() {
         Some(last) if last.style == style => last.text.push_str(text),
-        _ => line.push(Run {
-            text: text.to_owned(),
-            style,
-        }),
+        _ => line.push(Run::new(text.to_owned(), style)),
     }
 }
 
@@ -438,6 +546,70 @@ pub(crate) mod tests {
         };
         assert_eq!(leaf.css(code), format!("italic 400 12.6px {MONO_FAMILY}"));
         assert!(Font::at_depth(2).line_height() > leaf.line_height());
+    }
+
+    /// Each line's runs as (text, where it starts if it says).
+    fn placed(l: &Label) -> Vec<Vec<(&str, Option<f64>)>> {
+        l.lines
+            .iter()
+            .map(|line| line.iter().map(|r| (r.text.as_str(), r.x)).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_table_is_a_line_per_row_in_aligned_columns() {
+        let font = Font::at_depth(3); // 7 px a character, a 14 px gap
+        let l = wrap(
+            &label("| Pattern | Cost |\n|---|---|\n| Caching | *low* |\n| CQRS |\n"),
+            font,
+            10.0 * 7.0,
+            &HalfEm,
+        );
+        let column = 7.0 * 7.0 + 14.0; // "Pattern" and "Caching", then the gap
+        assert_eq!(
+            placed(&l),
+            [
+                vec![("Pattern", Some(0.0)), ("Cost", Some(column))],
+                vec![("Caching", Some(0.0)), ("low", Some(column))],
+                vec![("CQRS", Some(0.0))],
+            ]
+        );
+        // The header is bold; a table is as wide as it is, maxWidth or not.
+        assert!(l.lines[0].iter().all(|r| r.style.bold));
+        assert!(l.lines[1][1].style.italic && !l.lines[1][1].style.bold);
+        assert_eq!(l.width, column + 4.0 * 7.0);
+        assert_eq!(l.height(), 3.0 * 19.0);
+    }
+
+    #[test]
+    fn a_code_block_keeps_its_lines_below_the_text() {
+        let font = Font::at_depth(3);
+        let l = wrap(
+            &label("- Run it:\n  ```\n  make all\n\n    --jobs 2\n  ```\n"),
+            font,
+            0.0,
+            &HalfEm,
+        );
+        assert_eq!(texts(&l), ["Run it:", "make all", "", "  --jobs 2"]);
+        assert!(l.lines[1..].iter().flatten().all(|r| r.style.code));
+        // Monospace at 12.6 px: 6.3 px a character, spaces included.
+        assert_eq!(l.width, 10.0 * 6.3);
+    }
+
+    #[test]
+    fn an_image_is_a_glyph_and_its_alt_text_as_a_link() {
+        let l = wrap(
+            &label("# ![A *diagram*](d.svg)\n"),
+            Font::at_depth(3),
+            0.0,
+            &HalfEm,
+        );
+        let styled: Vec<(&str, bool, bool)> = l.lines[0]
+            .iter()
+            .map(|r| (r.text.as_str(), r.style.link, r.style.italic))
+            .collect();
+        assert_eq!(styled, [("🖼 A ", true, false), ("diagram", true, true)]);
+        assert!(!texts(&l)[0].contains("d.svg"));
     }
 
     #[test]

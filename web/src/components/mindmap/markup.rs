@@ -163,7 +163,11 @@ fn write_label(out: &mut String, label: &Label, padding: f64, theme: &Theme) {
             theme.text
         );
         for run in line {
-            let attributes = run_attributes(run.style, label.font, theme);
+            let mut attributes = run_attributes(run.style, label.font, theme);
+            if let Some(x) = run.x {
+                // A table's cell starts where its column does.
+                let _ = write!(attributes, r#" x="{:.1}""#, padding + x);
+            }
             if attributes.is_empty() {
                 out.push_str(&escape(&run.text));
             } else {
@@ -183,10 +187,11 @@ fn run_attributes(style: RunStyle, font: Font, theme: &Theme) -> String {
         a.push_str(r#" font-style="italic""#);
     }
     if style.code {
+        // Code keeps its spaces: a code block's indentation, above all.
         let _ = write!(
             a,
-            r#" font-family="{MONO_FAMILY}" font-size="{}""#,
-            (font.size * 9.0).round() / 10.0
+            r#" xml:space="preserve" font-family="{MONO_FAMILY}" font-size="{}""#,
+            font.code_size()
         );
     }
     match (style.link, style.strike) {
@@ -297,6 +302,46 @@ mod tests {
         assert!(file(true).contains(r##"stroke-width="1.5" fill="#1f77b4""##));
         assert!(file(false).contains(r##"stroke-width="1.5" fill="#ffffff""##));
         assert!(file(true).contains(r#"class="mark""#));
+    }
+
+    #[test]
+    fn tables_code_and_images_are_lines_of_text() {
+        let shapes = shapes(concat!(
+            "# R\n",
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n",
+            "- code:\n  ```\n  if x:\n      y()\n  ```\n",
+            "- ![a & b](https://example.org/x.png \"t\")\n",
+        ));
+        let body = |shape| {
+            node_body(
+                shape,
+                "#000",
+                2,
+                false,
+                (1.0, 1.0),
+                &Theme::LIGHT,
+                Purpose::Screen,
+            )
+        };
+        // A line per row, each cell a tspan where its column starts.
+        let table = body(&shapes[1]);
+        assert_eq!(table.matches("<text ").count(), 2, "{table}");
+        assert!(table.contains(r#" x="8.0">a</tspan>"#), "{table}");
+        assert!(table.contains(r#" x="32.0">b</tspan>"#), "{table}");
+        // Code keeps its lines and its indentation.
+        let code = body(&shapes[2]);
+        assert_eq!(code.matches("<text ").count(), 3, "{code}");
+        assert!(
+            code.contains(r#"xml:space="preserve""#) && code.contains(">    y()</tspan>"),
+            "{code}"
+        );
+        // An image is its alt text as a link: no image, no address.
+        let image = body(&shapes[3]);
+        assert!(image.contains("🖼 a &amp; b</tspan>"), "{image}");
+        assert!(
+            !image.contains("<image") && !image.contains("example.org"),
+            "{image}"
+        );
     }
 
     #[test]
