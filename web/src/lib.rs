@@ -30,7 +30,6 @@ mod live;
 mod pages;
 mod panic;
 mod route;
-mod share_map;
 mod site;
 
 use app::{App, EditorApp, Pages, Registered};

@@ -148,6 +148,7 @@ pub mod color;
 mod error;
 mod inline;
 mod layout;
+pub mod link;
 mod map;
 mod options;
 mod parse;

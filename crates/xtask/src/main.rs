@@ -6,6 +6,8 @@
 //! - `test` runs every check CI runs, in order, stopping at the first failure;
 //! - `build` builds the site with Trunk and holds it to its bundle budget;
 //! - `serve` builds the site and serves it on 127.0.0.1;
+//! - `fuzz` runs the coverage-guided fuzz targets in `fuzz/` for a bounded
+//!   time each;
 //! - `bench` times the simulation kernel and compares it with SimPy, and
 //!   times reading and laying out a 5,000-node mind-map.
 //!
@@ -15,6 +17,7 @@
 mod bench;
 mod build;
 mod command;
+mod fuzz;
 mod pages;
 mod serve;
 mod setup;
@@ -45,6 +48,14 @@ tasks:
   serve [--port N]
           build, then serve target/site at http://127.0.0.1:N/ (default
           8080, N from 1 to 65535) until stopped with Ctrl-C
+  fuzz [--seconds N] [TARGET...]
+          build the libFuzzer targets in fuzz/ with coverage instrumentation
+          (stable rustc) and run each for N seconds (default 60; `test` runs
+          20) on a corpus seeded with the project's maps and links; reports
+          executions, fails on a crash and names the input. Targets:
+          mindmap (the mind-map reader), experiment_link (an experiment's
+          link decoded, re-encoded and run), map_link (a map editor link
+          decoded and re-encoded)
   bench   time the kernel on an M/M/1 queue, run the same queue in SimPy
           (in a virtualenv under target/), report both and their ratio;
           time parsing and laying out a 5,000-node mind-map;
@@ -67,6 +78,10 @@ fn main() -> ExitCode {
         "build" => build::run(),
         "serve" => match serve::parse_args(rest) {
             Ok(port) => serve::run(port),
+            Err(problem) => return usage_error(&problem),
+        },
+        "fuzz" => match fuzz::parse_args(rest) {
+            Ok((run, targets)) => fuzz::run(run, &targets),
             Err(problem) => return usage_error(&problem),
         },
         "bench" => bench::run(),

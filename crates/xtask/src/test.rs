@@ -3,7 +3,7 @@
 //! itself: the site must build and stay within its bundle budget.
 
 use crate::command::{self, cargo, program, workspace_root};
-use crate::{build, setup};
+use crate::{build, fuzz, setup};
 
 /// One check: a name for people and what runs it.
 struct Stage {
@@ -80,7 +80,18 @@ const STAGES: &[Stage] = &[
         name: "browser end-to-end tests against the built site",
         action: Action::Task(browser_tests),
     },
+    Stage {
+        name: "fuzzing, bounded (20 s a target)",
+        action: Action::Task(bounded_fuzz),
+    },
 ];
+
+/// Every fuzz target for [`fuzz::TEST_RUN`]: long enough to pass the seeds'
+/// shapes through a few hundred thousand mutations, short enough for CI.
+fn bounded_fuzz() -> Result<(), String> {
+    let (_, targets) = fuzz::parse_args(&[])?;
+    fuzz::run(fuzz::TEST_RUN, &targets)
+}
 
 /// The web crate's tests compiled to wasm and run in Debian's Chromium
 /// through ChromeDriver (`web/webdriver.json` holds the browser's flags).

@@ -5,7 +5,7 @@
 //! [`start_editor`](crate::start_editor)): the markdown parser it needs
 //! stays out of the playground. The whole map lives in the URL fragment
 //! (`map/index.html#<data>`, deflated and base64url-encoded by
-//! [`share_map`](crate::share_map)), rewritten on every edit, so the
+//! [`archsim_mindmap::link`]), rewritten on every edit, so the
 //! address bar is always the link to share. Mistakes are
 //! shown where they are: the line's number in the gutter turns into a
 //! marker, the line is tinted, and the message, with its line, is listed
@@ -17,7 +17,7 @@ use crate::address_bar;
 use crate::app::Header;
 use crate::components::copy_link::{self, use_copy_link};
 use crate::components::mindmap::{MindMap, SharedMap};
-use crate::share_map::{self, LinkError};
+use archsim_mindmap::link::{self as map_link, LinkError};
 use crate::site::Site;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -89,7 +89,7 @@ fn Editor(props: &EditorProps) -> Html {
         if link.is_empty() {
             return (SITE_MAP.to_owned(), None);
         }
-        match share_map::decode(link) {
+        match map_link::decode(link) {
             Ok(text) => (text, None),
             Err(e) => (SITE_MAP.to_owned(), Some(e)),
         }
@@ -111,7 +111,7 @@ fn Editor(props: &EditorProps) -> Html {
     let set_text = {
         let text = text.clone();
         Callback::from(move |source: String| {
-            address_bar::replace(&format!("#{}", share_map::encode(&source)));
+            address_bar::replace(&format!("#{}", map_link::encode(&source)));
             text.set(source);
         })
     };

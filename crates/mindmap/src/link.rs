@@ -1,7 +1,9 @@
 //! A mind-map's markdown in a link: raw deflate, then base64url.
 //!
-//! The edit mode puts the whole map in the URL fragment
-//! (`#/map/<data>`), so sharing a map needs no server. Deflate shrinks
+//! The map editor puts the whole map in the URL fragment
+//! (`#/map/<data>`), so sharing a map needs no server; it lives here, with
+//! the reader, so that the fuzz target and the tests reach it without a
+//! browser. Deflate shrinks
 //! markdown to a third or less; base64url (RFC 4648 §5, no padding) keeps
 //! the result to characters a path segment carries unescaped. Decoding
 //! never trusts its input: a mangled or truncated link, a decompression
@@ -12,7 +14,7 @@ use std::fmt;
 
 /// The largest map a link may expand to. A real map is a few kilobytes;
 /// the limit stops a crafted link from inflating to gigabytes.
-pub(crate) const MAX_MAP_BYTES: usize = 1 << 20;
+pub const MAX_MAP_BYTES: usize = 1 << 20;
 
 /// Deflate level: the best miniz offers short of its slow "uber" level,
 /// which gains a few bytes on maps this small.
@@ -22,7 +24,7 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 
 /// Why a map link could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum LinkError {
+pub enum LinkError {
     /// The link holds no map at all.
     Empty,
     /// A character outside base64url, at this 0-based position.
@@ -73,7 +75,7 @@ impl fmt::Display for LinkError {
 }
 
 /// `markdown` as link data: deflated, then base64url without padding.
-pub(crate) fn encode(markdown: &str) -> String {
+pub fn encode(markdown: &str) -> String {
     base64url(&miniz_oxide::deflate::compress_to_vec(
         markdown.as_bytes(),
         LEVEL,
@@ -81,7 +83,7 @@ pub(crate) fn encode(markdown: &str) -> String {
 }
 
 /// The markdown in link `data`, or what is wrong with it.
-pub(crate) fn decode(data: &str) -> Result<String, LinkError> {
+pub fn decode(data: &str) -> Result<String, LinkError> {
     if data.is_empty() {
         return Err(LinkError::Empty);
     }
@@ -142,7 +144,7 @@ fn from_base64url(text: &str) -> Result<Vec<u8>, LinkError> {
 mod tests {
     use super::*;
 
-    const MAP: &str = include_str!("../../mindmap/architectures.md");
+    const MAP: &str = include_str!("../../../mindmap/architectures.md");
 
     #[test]
     fn a_map_round_trips_and_shrinks() {
