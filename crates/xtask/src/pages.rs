@@ -33,19 +33,39 @@ const EDITOR_BUDGET: u64 = 274 * KIB;
 /// The speed page carries every model: the budget the single bundle had.
 const SPEED_BUDGET: u64 = 350 * KIB;
 
-/// Loads that miss their budget, each allowed a ceiling and the reason:
-/// a miss recorded where the budgets are and printed by every build, not a
-/// budget quietly raised. A load over its ceiling still fails the build.
-const MISSES: &[(&str, u64, &str)] = &[(
-    "caching",
-    214 * KIB,
-    "the largest model of the three (five eviction policies over their own \
+/// Loads that miss their budget, by their binary's name, each allowed a
+/// ceiling and the reason: a miss recorded where the budgets are and
+/// printed by every build, not a budget quietly raised. A load over its
+/// ceiling still fails the build.
+const MISSES: &[(&str, u64, &str)] = &[
+    (
+        "archsim-web",
+        151 * KIB,
+        "the map draws tables, code blocks, images and checkboxes inside nodes as \
+         markmap does (0.3 KiB), and the site runs under a strict \
+         Content-Security-Policy (about 1 KiB: Trunk's loader moved into a file of \
+         its own, and the map's pan, offset and animation time set through the \
+         CSSOM instead of style attributes); the page was 149.5 KiB before both",
+    ),
+    (
+        "caching",
+        214 * KIB,
+        "the largest model of the three (five eviction policies over their own \
      ordered maps, leases, single flight, write-behind; about 51 KB of code and \
      75 KB of collection code before optimisation, against 28 and 49 for load \
      balancing) on the same 150 KB of shared page, its model compiled for \
      speed (opt-level \"s\", 3.6 KiB of it) so it runs in the browser at close \
      to native speed, and the experiment page's Share button (1.5 KiB)",
-)];
+    ),
+];
+
+/// The ceiling and reason of `bin`'s load, if it is a recorded miss.
+fn recorded_miss(bin: &str) -> Option<(u64, &'static str)> {
+    MISSES
+        .iter()
+        .find(|(name, ..)| *name == bin)
+        .map(|&(_, ceiling, why)| (ceiling, why))
+}
 
 /// The map the home page draws.
 const SITE_MAP: &str = "mindmap/architectures.md";
@@ -101,7 +121,7 @@ pub(crate) fn loads() -> Result<Vec<Load>, String> {
             body: outline(&map, archsim_patterns::all()),
             styles: &["map.css"],
             budget: HOME_BUDGET,
-            miss: None,
+            miss: recorded_miss("archsim-web"),
         },
         Load {
             name: "map editor".to_owned(),
@@ -150,10 +170,7 @@ pub(crate) fn loads() -> Result<Vec<Load>, String> {
             body: NEEDS_WASM.to_owned(),
             styles: &["experiment.css"],
             budget: PATTERN_BUDGET,
-            miss: MISSES
-                .iter()
-                .find(|(dir, ..)| *dir == pattern.id())
-                .map(|&(_, ceiling, why)| (ceiling, why)),
+            miss: recorded_miss(pattern.id()),
         });
     }
     Ok(loads)
