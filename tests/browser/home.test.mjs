@@ -150,6 +150,40 @@ describe('the home page mind-map', () => {
     await done(p);
   });
 
+  test('search finds a leaf by the words of its experiments, and Enter goes to it', async () => {
+    const p = await fresh();
+    await visit(p.page, base);
+    await p.page.getByRole('button', { name: 'Collapse all' }).click();
+    const search = p.page.getByRole('searchbox', { name: 'Search the map' });
+    // No label on the map says "stampede"; an experiment's title does.
+    await search.fill('stampede');
+    const matches = p.page.locator('[role="treeitem"].match');
+    await until('a match', async () => (await matches.count()) > 0);
+    const labels = await matches.evaluateAll((ns) => ns.map((n) => n.getAttribute('aria-label')));
+    assert.ok(labels.every((l) => !/stampede/i.test(l)), `found by the experiment, not the label: ${labels}`);
+    assert.ok(await matches.first().isVisible(), 'the match is unfolded');
+    await search.press('Enter');
+    assert.equal(
+      await p.page.locator('[role="treeitem"][tabindex="0"]').getAttribute('aria-label'),
+      labels[0],
+      'Enter makes the first match the node the keyboard goes to',
+    );
+    await done(p);
+  });
+
+  test('a skip link takes the keyboard past the header to the map, leaving the address alone', async () => {
+    const p = await fresh();
+    await visit(p.page, base);
+    const address = p.page.url();
+    await p.page.keyboard.press('Tab');
+    assert.equal(await p.page.evaluate(() => document.activeElement.textContent), 'Skip to the map');
+    assert.ok(await p.page.getByText('Skip to the map').isVisible(), 'shown when focused');
+    await p.page.keyboard.press('Enter');
+    assert.equal(await focused(p.page), 'Architectures');
+    assert.equal(p.page.url(), address);
+    await done(p);
+  });
+
   test('the keyboard walks the tree, shows what to look for and opens an experiment', async () => {
     const p = await fresh();
     await visit(p.page, base);

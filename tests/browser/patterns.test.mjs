@@ -50,6 +50,9 @@ describe('sharding', () => {
     if ((await compare.textContent()) === 'Compare variants') await compare.click();
     await until('two diagrams', async () => (await p.page.locator('svg.diagram').count()) >= 2);
     assert.match(p.page.url(), /compare=(1|true)/);
+    // Each variant is named as a reader says it, by the parameter's label.
+    const names = await p.page.locator('.variant h2').allTextContents();
+    assert.ok(names.length >= 2 && names.every((n) => /^[A-Z][^=_]*: /.test(n)), `variant names: ${names}`);
     await p.page.getByRole('button', { name: 'Play' }).click();
     await until('queries completed in both variants', async () => {
       const [a, b] = [await summary(p.page, 0), await summary(p.page, 1)];

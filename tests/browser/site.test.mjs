@@ -74,13 +74,16 @@ describe('playground', () => {
   test('Play makes the completed count rise, Pause stops it', async () => {
     const p = await fresh();
     await visit(p.page, base, '#/sim/lb-distribute');
-    assert.equal((await summary(p.page)).completed, '0');
+    // Nothing is measured during the warm-up: a dash and a note, not a zero.
+    assert.equal((await summary(p.page)).completed, '—');
+    await p.page.getByText('Warming up: these figures measure from t = 5 s.').waitFor();
     const play = p.page.getByRole('button', { name: 'Play' });
     await play.click();
     const pause = p.page.getByRole('button', { name: 'Pause' });
     await pause.waitFor();
     assert.equal(await pause.getAttribute('aria-pressed'), 'true');
-    const first = await until('completed > 0', async () => number((await summary(p.page)).completed));
+    const first = await until('completed > 0', async () => number((await summary(p.page)).completed), { timeout: 25_000 });
+    assert.equal(await p.page.getByText(/^Warming up/).count(), 0, 'the note goes once measuring starts');
     const later = await until('completed to keep rising', async () => {
       const c = number((await summary(p.page)).completed);
       return c > first && c;

@@ -19,6 +19,7 @@ use crate::pages::{
 use crate::route::{Route, Router};
 use crate::site::Site;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// The patterns a load has registered: a pattern's page has its own, the
@@ -114,14 +115,20 @@ pub(crate) fn use_site() -> Site {
     use_context::<Site>().unwrap_or(Site::Home)
 }
 
-/// The site header: name, home link, the map editor, the book. Plain links,
-/// so the same header serves every load.
+/// The site header: a skip link, name, home link, the map editor, the book.
+/// Plain links, so the same header serves every load.
 #[component]
 pub(crate) fn Header() -> Html {
     let site = use_site();
     let here = |page: Site| (site == page).then_some("page");
+    let skip = if site == Site::Home {
+        "Skip to the map"
+    } else {
+        "Skip to the content"
+    };
     html! {
         <header class="site-header">
+            <a href="#main" class="skip-link" onclick={Callback::from(skip_to_content)}>{ skip }</a>
             <a href={site.home()} class="brand">{ "archsim" }</a>
             <nav aria-label="Site">
                 <a href={site.home()} aria-current={here(Site::Home)}>{ "Map" }</a>
@@ -130,6 +137,27 @@ pub(crate) fn Header() -> Html {
                 <a href={site.speed()} aria-current={here(Site::Speed)}>{ "Benchmark" }</a>
             </nav>
         </header>
+    }
+}
+
+/// Move the keyboard focus past the header: to the map's node in the tab
+/// order where there is a map, else to the page's heading. The link's
+/// `#main` would be read as a route, so the focus is moved here instead.
+fn skip_to_content(e: MouseEvent) {
+    e.prevent_default();
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let find = |selector: &str| document.query_selector(selector).ok().flatten();
+    // `focus` is called the same way on an SVG node as on HTML: the
+    // unchecked cast only names the method.
+    if let Some(node) = find("#main [role=tree] [tabindex='0']") {
+        let _ = node.unchecked_ref::<web_sys::HtmlElement>().focus();
+    } else if let Some(heading) = find("#main h1") {
+        let heading = heading.unchecked_into::<web_sys::HtmlElement>();
+        // A heading takes the focus only with a tabindex.
+        heading.set_tab_index(-1);
+        let _ = heading.focus();
     }
 }
 

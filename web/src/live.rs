@@ -9,7 +9,8 @@ use archsim_patterns::{Dashboard, LiveRun, ParamError, Shared, View};
 
 /// One running variant.
 pub(crate) struct Run {
-    /// `key=value` of the variant, or empty when not comparing.
+    /// The variant as a reader names it ("Coalescing: single flight"), or
+    /// empty when not comparing.
     pub(crate) label: String,
     sim: LiveRun,
 }
@@ -31,7 +32,7 @@ impl Live {
                 .map(|v| {
                     let mut e = shared.experiment.clone();
                     e.set(key, v)?;
-                    Ok((format!("{key}={v}"), e))
+                    Ok((variant_label(&e, key, v), e))
                 })
                 .collect::<Result<_, ParamError>>()?
         } else {
@@ -118,7 +119,27 @@ impl Live {
     }
 }
 
+/// A variant's name: the parameter's label and the value as the form shows
+/// it ("Coalescing: single flight", "Backends: 4", "TTL: 30 s").
+fn variant_label(experiment: &archsim_patterns::Experiment, key: &str, value: &str) -> String {
+    let specs = experiment.pattern().specs();
+    match specs.iter().find(|s| s.key == key) {
+        Some(spec) if spec.unit.is_empty() => {
+            format!("{}: {}", spec.label, value.replace('_', " "))
+        }
+        Some(spec) => format!("{}: {} {}", spec.label, value.replace('_', " "), spec.unit),
+        None => format!("{key}={value}"),
+    }
+}
+
 impl Run {
+    /// Until when the run is still warming up (its headline numbers measure
+    /// nothing yet), if it is.
+    pub(crate) fn warming_up_until(&self) -> Option<SimTime> {
+        let warmup = self.sim.warmup();
+        (self.sim.now() < warmup).then_some(warmup)
+    }
+
     /// What the diagram draws now.
     pub(crate) fn view(&self) -> View {
         self.sim.view()
@@ -139,7 +160,7 @@ mod tests {
         let shared = Shared::open("lb-server-load").unwrap();
         let mut live = Live::new(&shared, true).unwrap();
         assert_eq!(live.runs().len(), 6);
-        assert_eq!(live.runs()[0].label, "algorithm=round_robin");
+        assert_eq!(live.runs()[0].label, "Algorithm: round robin");
         assert!(live.run_toward(SimTime::from_secs(5), u64::MAX));
         assert!(
             live.runs()

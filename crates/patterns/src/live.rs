@@ -111,6 +111,7 @@ trait Running {
     fn next_event_time(&self) -> Option<SimTime>;
     fn events_handled(&self) -> u64;
     fn stalled(&self) -> Option<Stall>;
+    fn warmup(&self) -> SimTime;
     fn view(&self) -> View;
     fn dashboard(&self) -> Dashboard;
     fn requests(&self) -> u64;
@@ -139,6 +140,9 @@ impl<R: Runnable> Running for Run<R> {
     }
     fn stalled(&self) -> Option<Stall> {
         self.0.stalled()
+    }
+    fn warmup(&self) -> SimTime {
+        self.0.metrics().warmup()
     }
     fn view(&self) -> View {
         View(Box::new(R::view(&self.0)))
@@ -215,6 +219,12 @@ impl LiveRun {
     /// Whether the run stopped because its clock stood still, and where.
     pub fn stalled(&self) -> Option<Stall> {
         self.run.stalled()
+    }
+
+    /// When its measured window starts: the headline numbers count nothing
+    /// before it.
+    pub fn warmup(&self) -> SimTime {
+        self.run.warmup()
     }
 
     /// What the diagram draws now.

@@ -40,12 +40,15 @@ const SPEED_BUDGET: u64 = 350 * KIB;
 const MISSES: &[(&str, u64, &str)] = &[
     (
         "archsim-web",
-        151 * KIB,
+        152 * KIB,
         "the map draws tables, code blocks, images and checkboxes inside nodes as \
-         markmap does (0.3 KiB), and the site runs under a strict \
+         markmap does (0.3 KiB); the site runs under a strict \
          Content-Security-Policy (about 1 KiB: Trunk's loader moved into a file of \
          its own, and the map's pan, offset and animation time set through the \
-         CSSOM instead of style attributes); the page was 149.5 KiB before both",
+         CSSOM instead of style attributes); and the header's skip link and a \
+         search that finds leaves by their experiments' words (0.4 KiB). The page \
+         was 149.5 KiB before these; every load's wasm is now optimised with \
+         wasm-opt --converge, which took 0.3 to 0.9 KiB off each",
     ),
     (
         "caching",

@@ -418,7 +418,8 @@ fn Playground(props: &PlaygroundProps) -> Html {
             <div class="variant">
                 if !run.label.is_empty() { <h2>{ &run.label }</h2> }
                 { (ui.diagram)(&run.view(), Frame { selected: *selected, on_select: on_select.clone(), animate, label: label.into() }) }
-                <Summary measured={measured.clone()} index={i} />
+                <Summary measured={measured.clone()} index={i}
+                    warming_up_until={run.warming_up_until().map(SimTime::as_secs_f64)} />
             </div>
         }
     });
@@ -560,6 +561,8 @@ struct SummaryProps {
     measured: Measured,
     /// Which run.
     index: usize,
+    /// The end of the run's warm-up, seconds, while it lasts.
+    warming_up_until: Option<f64>,
 }
 
 /// Headline numbers of one run.
@@ -568,13 +571,24 @@ fn Summary(props: &SummaryProps) -> Html {
     let Some(d) = props.measured.0.get(props.index) else {
         return Html::default();
     };
+    // Nothing is measured during the warm-up: a dash, not a zero.
+    let warming = props.warming_up_until;
     html! {
+        <>
         <dl class="summary">
             { for d.stats.iter().map(|s| {
-                let value = if s.unit.is_empty() { format_value(s.value) } else { format!("{} {}", format_value(s.value), s.unit) };
+                let value = match (warming, s.unit) {
+                    (Some(_), _) => "—".to_owned(),
+                    (None, "") => format_value(s.value),
+                    (None, unit) => format!("{} {unit}", format_value(s.value)),
+                };
                 html! { <div><dt>{ s.label }</dt><dd>{ value }</dd></div> }
             }) }
         </dl>
+        if let Some(until) = warming {
+            <p class="hint">{ format!("Warming up: these figures measure from t = {until} s.") }</p>
+        }
+        </>
     }
 }
 

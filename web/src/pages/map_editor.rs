@@ -17,8 +17,8 @@ use crate::address_bar;
 use crate::app::Header;
 use crate::components::copy_link::{self, use_copy_link};
 use crate::components::mindmap::{MindMap, SharedMap};
-use archsim_mindmap::link::{self as map_link, LinkError};
 use crate::site::Site;
+use archsim_mindmap::link::{self as map_link, LinkError};
 use std::rc::Rc;
 use yew::prelude::*;
 

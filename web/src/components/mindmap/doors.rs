@@ -34,6 +34,19 @@ pub(crate) enum Destination {
 }
 
 impl Door {
+    /// The words of its experiments, for search: each title and what to
+    /// look for in it.
+    pub(crate) fn words(&self) -> String {
+        let mut words = String::new();
+        for preset in &self.presets {
+            for text in [preset.title, preset.what_to_look_for] {
+                words.push_str(text);
+                words.push(' ');
+            }
+        }
+        words
+    }
+
     /// What activating the leaf opens: its first experiment, or else its
     /// chapter.
     pub(crate) fn destination(&self) -> Destination {

@@ -36,6 +36,7 @@ use crate::hooks::inline_style::use_inline_style;
 use crate::site::Site;
 use archsim_mindmap::Mindmap;
 use door_card::{Corner, DoorCard};
+use doors::Door;
 use gestures::use_gestures;
 use keyboard::Command;
 use label::CanvasMeasure;
@@ -119,13 +120,20 @@ fn fit(map: &Mindmap, scene: &Scene, size: Size) -> Viewport {
 #[component]
 fn MapView(props: &Props) -> Html {
     let map = props.map.0.clone();
-    let state = use_reducer({
-        let map = map.clone();
-        move || MapState::new(map)
-    });
     let doors = use_memo((), {
         let map = map.clone();
         move |_| doors::find(&map)
+    });
+    // Search finds a leaf by its experiments' words too ("stampede").
+    let state = use_reducer({
+        let (map, doors) = (map.clone(), doors.clone());
+        move || {
+            let words = doors
+                .iter()
+                .map(|d| d.as_ref().map(Door::words).unwrap_or_default())
+                .collect();
+            MapState::new(map).found_also_by(words)
+        }
     });
     let shapes = use_memo((), {
         let (map, doors) = (map.clone(), doors.clone());

@@ -23,6 +23,9 @@ pub(crate) struct MapState {
     pub(crate) query: String,
     /// Whether each node matches the search.
     pub(crate) matches: Rc<Vec<bool>>,
+    /// Text each node is also found by, besides its label: the titles and
+    /// what-to-look-for of the experiments a leaf opens (empty for others).
+    pub(crate) also_found_by: Rc<Vec<String>>,
 }
 
 /// Something done to the map.
@@ -58,6 +61,16 @@ impl MapState {
             focus: 0,
             query: String::new(),
             matches,
+            also_found_by: Rc::default(),
+        }
+    }
+
+    /// This state, with each node also found by searching for the text of
+    /// `also_found_by` at its index.
+    pub(crate) fn found_also_by(self, also_found_by: Vec<String>) -> MapState {
+        MapState {
+            also_found_by: Rc::new(also_found_by),
+            ..self
         }
     }
 
@@ -93,7 +106,7 @@ impl MapState {
             }
             Action::Focus(i) if i < self.map.len() => next.focus = i,
             Action::Search(query) => {
-                let matches = search(&self.map, &query);
+                let matches = search(&self.map, &self.also_found_by, &query);
                 for i in (0..matches.len()).filter(|&i| matches[i]) {
                     for a in self.map.ancestors(i) {
                         expanded[a] = true;
@@ -125,13 +138,14 @@ impl Reducible for MapState {
     }
 }
 
-/// Which nodes' plain text contains `query`, ignoring case and runs of
-/// whitespace; an empty query matches nothing.
+/// Which nodes' plain text (or their text in `also`, by index) contains
+/// `query`, ignoring case and runs of whitespace; an empty query matches
+/// nothing.
 ///
 /// Case is folded for ASCII letters only: full Unicode case mapping would
 /// add its tables to the playground's first load, a cost the budget cannot
 /// carry for what an English map needs.
-pub(crate) fn search(map: &Mindmap, query: &str) -> Vec<bool> {
+pub(crate) fn search(map: &Mindmap, also: &[String], query: &str) -> Vec<bool> {
     let words = |s: &str| {
         s.split_whitespace()
             .collect::<Vec<_>>()
@@ -141,7 +155,11 @@ pub(crate) fn search(map: &Mindmap, query: &str) -> Vec<bool> {
     let wanted = words(query);
     map.nodes
         .iter()
-        .map(|n| !wanted.is_empty() && words(&n.plain_text()).contains(&wanted))
+        .map(|n| {
+            let found = |text: &str| words(text).contains(&wanted);
+            !wanted.is_empty()
+                && (found(&n.plain_text()) || also.get(n.index).is_some_and(|t| found(t)))
+        })
         .collect()
 }
 
@@ -222,11 +240,23 @@ mod tests {
             "clearing the search folds nothing back"
         );
         assert_eq!(
-            search(&s.map, "a2 needle"),
+            search(&s.map, &[], "a2 needle"),
             [false; 7],
             "words of one label only"
         );
-        assert!(search(&s.map, "a21   needle")[4]);
+        assert!(search(&s.map, &[], "a21   needle")[4]);
+    }
+
+    #[test]
+    fn search_finds_a_leaf_by_the_words_of_its_experiments() {
+        let mut words = vec![String::new(); 7];
+        words[5] = "A cache stampede after a TTL".to_owned();
+        let s = state()
+            .found_also_by(words)
+            .apply(Action::CollapseAll)
+            .apply(Action::Search("stampede".into()));
+        assert_eq!(*s.matches, [false, false, false, false, false, true, false]);
+        assert!(s.shown()[5], "the match is unfolded");
     }
 
     #[test]
