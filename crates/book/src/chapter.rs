@@ -2,7 +2,7 @@
 //! found in it.
 
 use crate::directive::{self, Directive};
-use crate::runs::Runs;
+use crate::runs::{Run, Runs};
 use crate::{embed, preset};
 
 /// A directive that cannot be expanded.
@@ -14,7 +14,20 @@ pub(crate) struct Problem {
     pub(crate) message: String,
 }
 
-/// `text` with each `{{#sim}}` and `{{#figure}}` replaced. `playground` is
+/// Every run the figures in `text` read, to make before expanding it.
+pub(crate) fn runs(text: &str) -> Vec<Run> {
+    directive::find(text)
+        .into_iter()
+        .filter_map(|found| match found.directive {
+            Ok(Directive::Figure(query)) => Some(query.runs()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// `text` with each `{{#sim}}` and `{{#figure}}` replaced; a figure whose
+/// claim its numbers contradict is a problem. `playground` is
 /// the playground's `index.html` relative to this chapter's page.
 pub(crate) fn expand(
     text: &str,

@@ -18,7 +18,8 @@ pub(crate) enum Directive {
         /// The preset id, as written.
         preset: String,
     },
-    /// `{{#figure PRESET [KEY=VALUE]… METRIC}}`: one number from a run.
+    /// `{{#figure PRESET [KEY=VALUE]… METRIC [< | > …]}}`: one number from a
+    /// run, or a mean over seeds, and what the sentence claims about it.
     Figure(Query),
 }
 
@@ -127,7 +128,6 @@ fn standalone(text: &str, span: Range<usize>) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::figure::Metric;
 
     fn directives(text: &str) -> Vec<(usize, Result<Directive, String>)> {
         find(text)
@@ -156,11 +156,9 @@ mod tests {
         assert_eq!(found[1].line, 5);
         assert_eq!(
             found[1].directive,
-            Ok(Directive::Figure(Query {
-                preset: "lb-overload".into(),
-                settings: vec![("backends".into(), "4".into())],
-                metric: Metric::Value(vec!["latency".into(), "p99".into()]),
-            }))
+            Ok(Directive::Figure(
+                Query::parse(&["lb-overload", "backends=4", "latency.p99"]).unwrap()
+            ))
         );
     }
 

@@ -1,312 +1,358 @@
 //! `{{#figure …}}`: one number from a run, written for reading.
 //!
-//! A query names a preset, optional parameter changes and a metric of the
-//! run's report (the `metrics` object of `archsim run --format json`):
+//! ```text
+//! {{#figure PRESET [KEY=VALUE]… METRIC [< | > [KEY=VALUE]… [METRIC]]}}
+//! ```
 //!
-//! - a dotted path, `latency.p99`, `rejected`, `backends.2.routed` (a number
-//!   picks an element of a list, counting from 1 as the playground numbers
-//!   backends);
-//! - or a ratio of two paths, `rejected/arrived`, shown as a percentage.
-//!
-//! How a number is written follows from what it is: latencies (anything under
-//! `latency`) in ms, or in s from one second up, to three significant
-//! figures; whole numbers as counts with thousands separators; ratios and
-//! `utilisation` as percentages to three significant figures; anything else
-//! to three significant figures (whole numbers from 1000 up: `1234`, not
-//! `1230`).
+//! A query names a preset, optional parameter changes and a
+//! [metric](crate::metric) of the run's report. Two settings are not
+//! parameters: `seed=N` sets the seed, as `archsim run --seed` does, and
+//! `seeds=N` shows the mean over the seeds 1 to N with its 95% interval
+//! (`412 ms ± 35 ms`, see [`crate::seeds`]) where one seed would mislead.
+//! A figure may end with a [claim](crate::claim) about another variant:
+//! `… latency.p99 > algorithm=round_robin`.
 
-use crate::runs::Runs;
-use serde_json::Value;
+use crate::claim::{Claim, Order};
+use crate::metric::{Metric, Reading};
+use crate::runs::{Run, Runs};
+use crate::seeds::{self, Interval};
+use archsim_mindmap::xml::escape;
 use std::fmt::Write;
 
 /// A `{{#figure}}` request, as written.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Query {
-    /// The preset id.
-    pub(crate) preset: String,
-    /// Parameter changes on top of the preset, as `--set` would make them.
-    pub(crate) settings: Vec<(String, String)>,
+    /// The preset and its parameter changes, as `--set` would make them.
+    pub(crate) run: Run,
     /// What to read from the report.
     pub(crate) metric: Metric,
-}
-
-/// What to read from a report.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Metric {
-    /// One value, by its path.
-    Value(Vec<String>),
-    /// One value over another.
-    Ratio(Vec<String>, Vec<String>),
+    /// `seeds=N`: the mean over the seeds 1 to N, not one run.
+    pub(crate) seeds: Option<u64>,
+    /// What the sentence claims about this number.
+    pub(crate) claim: Option<Claim>,
 }
 
 /// The example every message about the syntax shows.
 const EXAMPLE: &str = "`{{#figure lb-server-load algorithm=round_robin latency.p99}}`";
 
+/// The example messages about claims show.
+const CLAIM_EXAMPLE: &str =
+    "`{{#figure lb-distribute algorithm=random latency.p99 > algorithm=round_robin}}`";
+
 impl Query {
     /// Read the words between `{{#figure` and `}}`.
     pub(crate) fn parse(words: &[&str]) -> Result<Query, String> {
-        let [preset, middle @ .., metric] = words else {
+        let directive = format!("`{{{{#figure {}}}}}`", words.join(" "));
+        if let Some(word) = words.iter().find(|w| Order::is_unknown(w)) {
             return Err(format!(
-                "`{{{{#figure {}}}}}` needs a preset id and a metric, e.g. {EXAMPLE}",
-                words.join(" ")
+                "`{word}` in {directive} is not a comparison: a claim is `<` (this figure is the \
+                 lower) or `>` (the higher), e.g. {CLAIM_EXAMPLE}"
+            ));
+        }
+        let (figure, claim) = match words.iter().position(|w| Order::parse(w).is_some()) {
+            Some(at) => (&words[..at], Some((words[at], &words[at + 1..]))),
+            None => (words, None),
+        };
+        let [preset, middle @ .., metric] = figure else {
+            return Err(format!(
+                "{directive} needs a preset id and a metric, e.g. {EXAMPLE}"
             ));
         };
         if metric.contains('=') {
-            return Err(format!(
-                "`{{{{#figure {}}}}}` ends with `{metric}`, a parameter: the last word must be a metric \
-                 such as `latency.p99`, e.g. {EXAMPLE}",
-                words.join(" ")
-            ));
+            return Err(match claim {
+                None => format!(
+                    "{directive} ends with `{metric}`, a parameter: the last word must be a metric \
+                     such as `latency.p99`, e.g. {EXAMPLE}"
+                ),
+                Some((order, _)) => format!(
+                    "{directive} has `{metric}`, a parameter, before `{order}`: the word before it \
+                     must be the metric compared, e.g. {CLAIM_EXAMPLE}"
+                ),
+            });
         }
-        let settings = middle
+        let mut settings = middle
             .iter()
-            .map(|word| match word.split_once('=') {
-                Some((key, value)) if !key.is_empty() => Ok((key.to_owned(), value.to_owned())),
-                _ => Err(format!(
-                    "`{word}` in `{{{{#figure {}}}}}` is not KEY=VALUE: between the preset and the \
-                     metric come parameter changes, e.g. {EXAMPLE}",
-                    words.join(" ")
-                )),
+            .map(|word| {
+                setting(
+                    word,
+                    &directive,
+                    "between the preset and the metric",
+                    EXAMPLE,
+                )
             })
             .collect::<Result<Vec<_>, String>>()?;
+        let seeds = take_seeds(&mut settings, &directive)?;
+        let claim = claim
+            .map(|(order, rest)| parse_claim(order, rest, &directive))
+            .transpose()?;
         Ok(Query {
-            preset: (*preset).to_owned(),
-            settings,
-            metric: Metric::parse(metric)?,
+            run: Run {
+                preset: (*preset).to_owned(),
+                settings,
+            },
+            metric: Metric::parse(metric).map_err(|e| format!("{directive}: {e}"))?,
+            seeds,
+            claim,
         })
+    }
+
+    /// This figure's run and, if it makes a claim, the run it is compared with.
+    pub(crate) fn sides(&self) -> impl Iterator<Item = Run> {
+        std::iter::once(self.run.clone()).chain(self.claim.iter().map(|c| c.other_run(&self.run)))
+    }
+
+    /// Every run this figure reads, the claim's included.
+    pub(crate) fn runs(&self) -> Vec<Run> {
+        match self.seeds {
+            None => self.sides().collect(),
+            Some(n) => self
+                .sides()
+                .flat_map(|run| seeds::first(n).map(move |seed| run.seeded(seed)))
+                .collect(),
+        }
+    }
+
+    /// The number, as inline HTML whose tooltip says where it comes from.
+    /// A claim the number contradicts is an error.
+    pub(crate) fn render(&self, runs: &mut Runs) -> Result<String, String> {
+        let shown = self.sample(runs, &self.run, &self.metric)?;
+        let mut title = format!("{}: {}", self.command(), self.metric);
+        if let Some(claim) = &self.claim {
+            let other_metric = claim.other_metric(&self.metric);
+            let other = self.sample(runs, &claim.other_run(&self.run), other_metric)?;
+            if !claim.order.holds(shown.value(), other.value()) {
+                return Err(format!(
+                    "the claim `{} {claim}` does not hold on the numbers the book shows: {} against {}; \
+                     change the sentence, or the run, until it holds on at least {} of the seeds 1 to {} \
+                     (`cargo run -p archsim-book -- claims book/src` counts them)",
+                    self.metric,
+                    shown.write(&self.metric),
+                    other.write(other_metric),
+                    seeds::REQUIRED,
+                    seeds::CHECKED,
+                ));
+            }
+            let _ = write!(
+                title,
+                " {claim}, checked on at least {} of the seeds 1 to {}",
+                seeds::REQUIRED,
+                seeds::CHECKED
+            );
+        }
+        Ok(format!(
+            "<span class=\"archsim-figure\" title=\"{}\">{}</span>",
+            escape(&title),
+            shown.write(&self.metric)
+        ))
+    }
+
+    /// The metric of `run`, on its seed or as the mean over `seeds`.
+    fn sample(&self, runs: &mut Runs, run: &Run, metric: &Metric) -> Result<Shown, String> {
+        let Some(n) = self.seeds else {
+            return Ok(Shown::One(metric.read(runs.metrics(run)?)?));
+        };
+        let sample = seeds::first(n)
+            .map(|seed| Ok(metric.read(runs.metrics(&run.seeded(seed))?)?.value))
+            .collect::<Result<Vec<f64>, String>>()?;
+        Ok(Shown::Mean(Interval::of(&sample)))
     }
 
     /// The command that reproduces the run, for a tooltip.
     fn command(&self) -> String {
-        let mut command = format!("archsim run {}", self.preset);
-        for (key, value) in &self.settings {
+        let mut command = format!("archsim run {}", self.run.preset);
+        for (key, value) in &self.run.settings {
             let _ = if key == "seed" {
                 write!(command, " --seed {value}")
             } else {
                 write!(command, " --set {key}={value}")
             };
         }
-        command
-    }
-
-    /// The number, as inline HTML whose tooltip says where it comes from.
-    pub(crate) fn render(&self, runs: &mut Runs) -> Result<String, String> {
-        let report = runs.metrics(&self.preset, &self.settings)?;
-        let text = self.metric.read(report)?;
-        Ok(format!(
-            "<span class=\"archsim-figure\" title=\"{}: {}\">{text}</span>",
-            self.command(),
-            self.metric
-        ))
+        match self.seeds {
+            None => command,
+            Some(n) => format!("mean and 95% t-interval of `{command} --seed N` for N = 1 to {n}"),
+        }
     }
 }
 
-impl Metric {
-    fn parse(text: &str) -> Result<Metric, String> {
-        let path = |part: &str| -> Result<Vec<String>, String> {
-            let segments: Vec<String> = part.split('.').map(str::to_owned).collect();
-            if segments.iter().any(String::is_empty) {
-                Err(format!(
-                    "`{text}` is not a metric: write a dotted path such as `latency.p99`, or a ratio \
-                     such as `rejected/arrived`"
-                ))
-            } else {
-                Ok(segments)
-            }
-        };
-        match text.split_once('/') {
-            Some((top, bottom)) => Ok(Metric::Ratio(path(top)?, path(bottom)?)),
-            None => Ok(Metric::Value(path(text)?)),
-        }
-    }
+/// What a figure shows: one run's number, or a mean over seeds.
+enum Shown {
+    One(Reading),
+    Mean(Interval),
+}
 
-    /// The metric in `metrics`, written for reading.
-    fn read(&self, metrics: &Value) -> Result<String, String> {
+impl Shown {
+    fn value(&self) -> f64 {
         match self {
-            Metric::Value(path) => {
-                let value = lookup(metrics, path)?;
-                if path.iter().any(|s| s == "latency") {
-                    Ok(duration(value.as_f64().unwrap_or_default()))
-                } else if path.last().is_some_and(|s| s == "utilisation") {
-                    Ok(percent(value.as_f64().unwrap_or_default()))
-                } else if let Some(n) = value.as_u64() {
-                    Ok(count(n))
-                } else {
-                    Ok(significant(value.as_f64().unwrap_or_default()))
-                }
-            }
-            Metric::Ratio(top, bottom) => {
-                let top = lookup(metrics, top)?.as_f64().unwrap_or_default();
-                let bottom_value = lookup(metrics, bottom)?.as_f64().unwrap_or_default();
-                if bottom_value == 0.0 {
-                    return Err(format!(
-                        "`{self}` divides by zero: `{}` is 0 in this run",
-                        bottom.join(".")
-                    ));
-                }
-                Ok(percent(top / bottom_value))
-            }
+            Shown::One(reading) => reading.value,
+            Shown::Mean(interval) => interval.mean,
         }
     }
-}
 
-impl std::fmt::Display for Metric {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn write(&self, metric: &Metric) -> String {
         match self {
-            Metric::Value(path) => f.write_str(&path.join(".")),
-            Metric::Ratio(top, bottom) => write!(f, "{}/{}", top.join("."), bottom.join(".")),
+            Shown::One(reading) => metric.write(*reading),
+            Shown::Mean(interval) => metric.write_interval(interval.mean, interval.half_width),
         }
     }
 }
 
-/// The number at `path` in `metrics`.
-fn lookup<'a>(metrics: &'a Value, path: &[String]) -> Result<&'a Value, String> {
-    let mut here = metrics;
-    for (i, segment) in path.iter().enumerate() {
-        let next = match here {
-            Value::Object(map) => map.get(segment),
-            Value::Array(items) => segment
-                .parse::<usize>()
-                .ok()
-                .and_then(|n| n.checked_sub(1))
-                .and_then(|n| items.get(n)),
-            _ => None,
-        };
-        here = next.ok_or_else(|| {
-            let at = path[..i].join(".");
-            let (what, options) = match here {
-                Value::Array(items) => (
-                    format!("`{at}` is a list"),
-                    format!("pick an element by number, 1 to {}", items.len()),
-                ),
-                _ => (
-                    if i == 0 {
-                        "the report has no such metric".to_owned()
-                    } else {
-                        format!("`{at}` has no `{segment}`")
-                    },
-                    format!("metrics are {}", leaves(metrics).join(", ")),
-                ),
-            };
-            format!("no metric `{}`: {what}; {options}", path.join("."))
-        })?;
-    }
-    if here.is_number() {
-        Ok(here)
-    } else {
-        Err(format!(
-            "`{}` is not a number; metrics are {}",
-            path.join("."),
-            leaves(metrics).join(", ")
-        ))
+/// A `KEY=VALUE` word, or a message saying it should be one.
+fn setting(
+    word: &str,
+    directive: &str,
+    place: &str,
+    example: &str,
+) -> Result<(String, String), String> {
+    match word.split_once('=') {
+        Some((key, value)) if !key.is_empty() => Ok((key.to_owned(), value.to_owned())),
+        _ => Err(format!(
+            "`{word}` in {directive} is not KEY=VALUE: {place} come parameter changes, e.g. {example}"
+        )),
     }
 }
 
-/// Every numeric path in a report (lists as `name.N.field`), for messages.
-/// The chart series are left out: they are not single numbers.
-fn leaves(metrics: &Value) -> Vec<String> {
-    fn walk(value: &Value, prefix: &str, out: &mut Vec<String>) {
-        match value {
-            Value::Number(_) => out.push(prefix.to_owned()),
-            Value::Object(map) => {
-                for (key, child) in map.iter().filter(|(k, _)| k.as_str() != "series") {
-                    let path = if prefix.is_empty() {
-                        key.clone()
-                    } else {
-                        format!("{prefix}.{key}")
-                    };
-                    walk(child, &path, out);
-                }
-            }
-            Value::Array(items) => {
-                if let Some(first) = items.first() {
-                    walk(first, &format!("{prefix}.N"), out);
-                }
-            }
-            _ => {}
+/// Take `seeds=N` out of the settings: it picks runs, it is no parameter.
+fn take_seeds(
+    settings: &mut Vec<(String, String)>,
+    directive: &str,
+) -> Result<Option<u64>, String> {
+    let Some((_, value)) = settings.iter().rfind(|(key, _)| key == "seeds").cloned() else {
+        return Ok(None);
+    };
+    settings.retain(|(key, _)| key != "seeds");
+    let allowed = format!(
+        "seeds must be a whole number from {} to {} (the figure is then the mean over the seeds 1 to N)",
+        seeds::ALLOWED.start(),
+        seeds::ALLOWED.end()
+    );
+    let n = value
+        .parse()
+        .ok()
+        .filter(|n| seeds::ALLOWED.contains(n))
+        .ok_or_else(|| format!("seeds={value} in {directive} is not allowed: {allowed}"))?;
+    if let Some((_, seed)) = settings.iter().find(|(key, _)| key == "seed") {
+        return Err(format!(
+            "seed={seed} and seeds={value} in {directive} exclude each other: seeds=N runs the seeds 1 to N"
+        ));
+    }
+    Ok(Some(n))
+}
+
+/// The words after `<` or `>`: changes, then at most one metric.
+fn parse_claim(symbol: &str, words: &[&str], directive: &str) -> Result<Claim, String> {
+    let order = Order::parse(symbol).expect("a claim starts at `<` or `>`");
+    if let Some(second) = words.iter().find(|w| Order::parse(w).is_some()) {
+        return Err(format!(
+            "{directive} makes two claims (a second `{second}`): a figure compares with one other, \
+             e.g. {CLAIM_EXAMPLE}"
+        ));
+    }
+    let (changes, metric) = match words {
+        [] => {
+            return Err(format!(
+                "{directive} compares with nothing: after `{symbol}` come the parameter changes that \
+                 make the other variant, or another metric of the same run, e.g. {CLAIM_EXAMPLE}"
+            ));
         }
+        [changes @ .., last] if !last.contains('=') => (changes, Some(*last)),
+        changes => (changes, None),
+    };
+    let place = format!("after `{symbol}`");
+    let changes = changes
+        .iter()
+        .map(|word| setting(word, directive, &place, CLAIM_EXAMPLE))
+        .collect::<Result<Vec<_>, String>>()?;
+    if let Some((key, value)) = changes
+        .iter()
+        .find(|(key, _)| key == "seed" || key == "seeds")
+    {
+        return Err(format!(
+            "{key}={value} after `{symbol}` in {directive} is not allowed: the two sides of a claim \
+             run on the same seeds; set them before the metric"
+        ));
     }
-    let mut out = Vec::new();
-    walk(metrics, "", &mut out);
-    out
-}
-
-/// `x` to three significant figures, or to the unit above 1000.
-fn significant(x: f64) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return format!("{x}");
-    }
-    let magnitude = |v: f64| v.abs().log10().floor() as i32;
-    let scale = 10f64.powi((2 - magnitude(x)).max(0));
-    // Round first: rounding may carry into a new digit (9.996 → 10.0).
-    let rounded = (x * scale).round() / scale;
-    let decimals = (2 - magnitude(rounded)).max(0) as usize;
-    format!("{rounded:.decimals$}")
-}
-
-/// A non-breaking space, so a number and its unit stay on one line.
-const NBSP: char = '\u{a0}';
-
-/// Seconds as ms below one second, else as s.
-fn duration(seconds: f64) -> String {
-    let in_seconds = significant(seconds);
-    if in_seconds.parse::<f64>().unwrap_or_default() >= 1.0 {
-        format!("{in_seconds}{NBSP}s")
-    } else {
-        format!("{}{NBSP}ms", significant(seconds * 1000.0))
-    }
-}
-
-/// A fraction as a percentage.
-fn percent(fraction: f64) -> String {
-    format!("{}%", significant(fraction * 100.0))
-}
-
-/// A whole number with thousands separators.
-fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    Ok(Claim {
+        order,
+        changes,
+        metric: metric
+            .map(Metric::parse)
+            .transpose()
+            .map_err(|e| format!("{directive}: {e}"))?,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
-    fn path(s: &str) -> Vec<String> {
-        s.split('.').map(str::to_owned).collect()
+    fn parse(text: &str) -> Result<Query, String> {
+        Query::parse(&text.split_whitespace().collect::<Vec<_>>())
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
     fn queries_parse() {
         assert_eq!(
-            Query::parse(&[
-                "lb-geography",
-                "algorithm=oracle",
-                "seed=3",
-                "rejected/arrived"
-            ]),
+            parse("lb-geography algorithm=oracle seed=3 rejected/arrived"),
             Ok(Query {
-                preset: "lb-geography".into(),
-                settings: vec![
-                    ("algorithm".into(), "oracle".into()),
-                    ("seed".into(), "3".into())
-                ],
-                metric: Metric::Ratio(path("rejected"), path("arrived")),
+                run: Run {
+                    preset: "lb-geography".into(),
+                    settings: pairs(&[("algorithm", "oracle"), ("seed", "3")]),
+                },
+                metric: Metric::parse("rejected/arrived").unwrap(),
+                seeds: None,
+                claim: None,
             })
         );
         assert_eq!(
-            Query::parse(&["lb-overload", "latency.p99"])
+            parse("lb-overload latency.p99").unwrap().metric,
+            Metric::parse("latency.p99").unwrap()
+        );
+    }
+
+    #[test]
+    fn claims_and_seeds_parse() {
+        let query =
+            parse("lb-distribute algorithm=random seeds=20 latency.p99 > algorithm=round_robin")
+                .unwrap();
+        assert_eq!(query.run.settings, pairs(&[("algorithm", "random")]));
+        assert_eq!(query.seeds, Some(20));
+        assert_eq!(
+            query.claim,
+            Some(Claim {
+                order: Order::Above,
+                changes: pairs(&[("algorithm", "round_robin")]),
+                metric: None,
+            })
+        );
+        let same_run =
+            parse("shard-key-choice shard_key=created_at load_imbalance > row_imbalance")
                 .unwrap()
-                .metric,
-            Metric::Value(path("latency.p99"))
+                .claim
+                .unwrap();
+        assert_eq!(same_run.changes, []);
+        assert_eq!(
+            same_run.metric,
+            Some(Metric::parse("row_imbalance").unwrap())
+        );
+        assert_eq!(
+            parse("lb-overload backends=4 latency.p99 < backends=1 latency.p50")
+                .unwrap()
+                .runs()
+                .len(),
+            2
+        );
+        assert_eq!(
+            parse("lb-overload seeds=3 latency.p99 < backends=1")
+                .unwrap()
+                .runs()
+                .len(),
+            6
         );
     }
 
@@ -315,128 +361,148 @@ mod tests {
         let example =
             "e.g. `{{#figure lb-server-load algorithm=round_robin latency.p99}}`".to_owned();
         assert_eq!(
-            Query::parse(&["lb-overload"]),
+            parse("lb-overload"),
             Err(format!(
                 "`{{{{#figure lb-overload}}}}` needs a preset id and a metric, {example}"
             ))
         );
         assert_eq!(
-            Query::parse(&["lb-overload", "backends=4"]),
+            parse("lb-overload backends=4"),
             Err(format!(
                 "`{{{{#figure lb-overload backends=4}}}}` ends with `backends=4`, a parameter: \
                  the last word must be a metric such as `latency.p99`, {example}"
             ))
         );
         assert!(
-            Query::parse(&["lb-overload", "backends", "latency.p99"])
+            parse("lb-overload backends latency.p99")
                 .unwrap_err()
                 .starts_with(
                     "`backends` in `{{#figure lb-overload backends latency.p99}}` is not KEY=VALUE"
                 )
         );
         assert!(
-            Query::parse(&["lb-overload", "latency..p99"])
-                .unwrap_err()
-                .starts_with("`latency..p99` is not a metric")
+            parse("lb-overload latency..p99").unwrap_err().starts_with(
+                "`{{#figure lb-overload latency..p99}}`: `latency..p99` is not a metric"
+            )
         );
+    }
+
+    #[test]
+    fn malformed_claims_and_seeds_say_what_is_wrong() {
+        let errors = [
+            (
+                "lb-overload latency.p99 >",
+                "`{{#figure lb-overload latency.p99 >}}` compares with nothing: after `>` come",
+            ),
+            (
+                "lb-overload backends=4 > backends=1",
+                "`{{#figure lb-overload backends=4 > backends=1}}` has `backends=4`, a parameter, \
+                 before `>`",
+            ),
+            (
+                "lb-overload latency.p99 < backends=1 < backends=2",
+                "`{{#figure lb-overload latency.p99 < backends=1 < backends=2}}` makes two claims",
+            ),
+            (
+                "lb-overload latency.p99 < seed=2",
+                "seed=2 after `<` in `{{#figure lb-overload latency.p99 < seed=2}}` is not allowed",
+            ),
+            (
+                "lb-overload latency.p99 < backends latency.p50",
+                "`backends` in `{{#figure lb-overload latency.p99 < backends latency.p50}}` is not \
+                 KEY=VALUE: after `<` come parameter changes",
+            ),
+            (
+                "lb-overload latency.p99 >= backends=1",
+                "`>=` in `{{#figure lb-overload latency.p99 >= backends=1}}` is not a comparison: \
+                 a claim is `<` (this figure is the lower) or `>` (the higher)",
+            ),
+            (
+                "lb-overload seeds=1 latency.p99",
+                "seeds=1 in `{{#figure lb-overload seeds=1 latency.p99}}` is not allowed: seeds must \
+                 be a whole number from 2 to 30",
+            ),
+            (
+                "lb-overload seed=4 seeds=20 latency.p99",
+                "seed=4 and seeds=20 in `{{#figure lb-overload seed=4 seeds=20 latency.p99}}` \
+                 exclude each other",
+            ),
+        ];
+        for (text, start) in errors {
+            let message = parse(text).unwrap_err();
+            assert!(message.starts_with(start), "{message}");
+        }
     }
 
     #[test]
     fn the_tooltip_is_the_command_that_reproduces_the_number() {
-        let query = Query::parse(&[
-            "lb-overload",
-            "backends=4",
-            "seed=7",
-            "faults=",
-            "latency.p99",
-        ])
-        .unwrap();
+        let query = parse("lb-overload backends=4 seed=7 faults= latency.p99").unwrap();
         assert_eq!(
             query.command(),
             "archsim run lb-overload --set backends=4 --seed 7 --set faults="
         );
+        let mean = parse("lb-overload backends=4 seeds=5 latency.p99").unwrap();
+        assert_eq!(
+            mean.command(),
+            "mean and 95% t-interval of `archsim run lb-overload --set backends=4 --seed N` for N = 1 to 5"
+        );
     }
 
     #[test]
-    fn numbers_are_written_for_reading() {
-        assert_eq!(significant(0.1377), "0.138");
-        assert_eq!(significant(137.7), "138");
-        assert_eq!(significant(19140.0), "19140");
-        assert_eq!(significant(1.0), "1.00");
-        assert_eq!(significant(9.996), "10.0");
-        assert_eq!(significant(-0.5), "-0.500");
-        assert_eq!(significant(0.09996), "0.100");
-        assert_eq!(significant(999.7), "1000");
-        assert_eq!(significant(0.0), "0");
-        assert_eq!(duration(0.1377), "138\u{a0}ms");
-        assert_eq!(duration(0.009651), "9.65\u{a0}ms");
-        assert_eq!(duration(0.9996), "1.00\u{a0}s");
-        assert_eq!(duration(5.947), "5.95\u{a0}s");
-        assert_eq!(percent(12074.0 / 18230.0), "66.2%");
-        assert_eq!(percent(1.0), "100%");
-        assert_eq!(count(0), "0");
-        assert_eq!(count(999), "999");
-        assert_eq!(count(1198), "1,198");
-        assert_eq!(count(1234567), "1,234,567");
-    }
-
-    fn report() -> Value {
-        json!({
-            "arrived": 18230, "rejected": 12074, "throughput": 304.1, "load_imbalance": 1.0,
-            "latency": {"p50": 0.02182, "p99": 0.1221},
-            "backends": [{"routed": 10, "utilisation": 0.756}, {"routed": 12, "utilisation": 0.5}],
-            "series": {"time": [0.0]},
-        })
-    }
-
-    fn read(metric: &str) -> Result<String, String> {
-        Metric::parse(metric)?.read(&report())
+    fn a_claim_renders_as_its_number_and_fails_the_build_when_the_numbers_deny_it() {
+        let mut runs = Runs::default();
+        let plain = parse("lb-overload backends=1 latency.p50")
+            .unwrap()
+            .render(&mut runs)
+            .unwrap();
+        let claim = parse("lb-overload backends=1 latency.p50 > backends=4 latency.p99")
+            .unwrap()
+            .render(&mut runs)
+            .unwrap();
+        let number = |html: &str| html[html.find('>').unwrap()..].to_owned();
+        assert_eq!(number(&claim), number(&plain));
+        assert!(
+            claim.contains("latency.p50 &gt; backends=4 latency.p99, checked on at least 19 of the seeds 1 to 20"),
+            "{claim}"
+        );
+        let denied = parse("lb-overload backends=1 latency.p50 < backends=4 latency.p99")
+            .unwrap()
+            .render(&mut runs)
+            .unwrap_err();
+        assert!(
+            denied.starts_with(
+                "the claim `latency.p50 < backends=4 latency.p99` does not hold on the \
+                                numbers the book shows: "
+            ),
+            "{denied}"
+        );
     }
 
     #[test]
-    fn metrics_are_read_by_kind() {
-        assert_eq!(read("latency.p99").unwrap(), "122\u{a0}ms");
-        assert_eq!(read("arrived").unwrap(), "18,230");
-        assert_eq!(read("throughput").unwrap(), "304");
-        assert_eq!(read("load_imbalance").unwrap(), "1.00");
-        assert_eq!(read("rejected/arrived").unwrap(), "66.2%");
-        assert_eq!(read("backends.2.routed").unwrap(), "12");
-        assert_eq!(read("backends.1.utilisation").unwrap(), "75.6%");
-    }
-
-    #[test]
-    fn missing_metrics_list_the_ones_there_are() {
-        let all = "metrics are arrived, rejected, throughput, load_imbalance, latency.p50, \
-                   latency.p99, backends.N.routed, backends.N.utilisation";
-        assert_eq!(
-            read("latency.p98"),
-            Err(format!(
-                "no metric `latency.p98`: `latency` has no `p98`; {all}"
-            ))
+    fn a_mean_over_seeds_shows_its_interval() {
+        let mut runs = Runs::default();
+        let query = parse("lb-overload backends=4 seeds=3 latency.p99").unwrap();
+        let html = query.render(&mut runs).unwrap();
+        assert_eq!(runs.len(), 3);
+        let sample: Vec<f64> = (1..=3)
+            .map(|seed| {
+                let run = query.run.seeded(seed);
+                query
+                    .metric
+                    .read(runs.metrics(&run).unwrap())
+                    .unwrap()
+                    .value
+            })
+            .collect();
+        let interval = Interval::of(&sample);
+        let shown = Shown::Mean(interval).write(&query.metric);
+        assert!(
+            html.ends_with(&format!(">{shown}</span>")),
+            "{html} {shown}"
         );
-        assert_eq!(
-            read("p99"),
-            Err(format!(
-                "no metric `p99`: the report has no such metric; {all}"
-            ))
-        );
-        assert_eq!(
-            read("backends.3.routed"),
-            Err("no metric `backends.3.routed`: `backends` is a list; pick an element by number, 1 to 2".into())
-        );
-        assert_eq!(
-            read("latency"),
-            Err(format!("`latency` is not a number; {all}"))
-        );
-        assert_eq!(read("arrived/backends.1.utilisation").map(drop), Ok(()));
-    }
-
-    #[test]
-    fn a_zero_denominator_is_an_error() {
-        let metric = Metric::parse("arrived/zero").unwrap();
-        assert_eq!(
-            metric.read(&json!({"arrived": 1, "zero": 0})),
-            Err("`arrived/zero` divides by zero: `zero` is 0 in this run".into())
+        assert!(
+            shown.contains("\u{a0}±\u{a0}") && shown.ends_with("ms"),
+            "{shown}"
         );
     }
 }
