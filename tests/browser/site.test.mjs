@@ -74,21 +74,24 @@ describe('playground', () => {
   test('Play makes the completed count rise, Pause stops it', async () => {
     const p = await fresh();
     await visit(p.page, base, '#/sim/lb-distribute');
-    // Nothing is measured during the warm-up: a dash and a note, not a zero.
-    assert.equal((await summary(p.page)).completed, '—');
-    await p.page.getByText('Warming up: these figures measure from t = 5 s.').waitFor();
+    assert.equal((await summary(p.page)).completed, '0');
+    // Latencies measure nothing during the warm-up: a dash and a note, not
+    // a zero; counts run from the start.
+    assert.equal((await summary(p.page))['p99 latency'], '—');
+    await p.page.getByText('Warming up: latencies and ratios measure from t = 5 s.').waitFor();
     const play = p.page.getByRole('button', { name: 'Play' });
     await play.click();
     const pause = p.page.getByRole('button', { name: 'Pause' });
     await pause.waitFor();
     assert.equal(await pause.getAttribute('aria-pressed'), 'true');
-    const first = await until('completed > 0', async () => number((await summary(p.page)).completed), { timeout: 25_000 });
-    assert.equal(await p.page.getByText(/^Warming up/).count(), 0, 'the note goes once measuring starts');
+    const first = await until('completed > 0', async () => number((await summary(p.page)).completed));
     const later = await until('completed to keep rising', async () => {
       const c = number((await summary(p.page)).completed);
       return c > first && c;
     });
     assert.ok(later > first);
+    await until('the warm-up to end and p99 latency to be measured', async () => number((await summary(p.page))['p99 latency']), { timeout: 25_000 });
+    assert.equal(await p.page.getByText(/^Warming up/).count(), 0, 'the note goes once measuring starts');
     await pause.click();
     await play.waitFor();
     await p.page.waitForTimeout(400);

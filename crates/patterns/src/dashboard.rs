@@ -14,6 +14,10 @@ pub struct Stat {
     pub value: f64,
     /// Unit shown after the value: "ms", "%", or "" for a count or a ratio.
     pub unit: &'static str,
+    /// Whether it is measured only after the warm-up (a latency, a ratio, a
+    /// rate), so that during the warm-up it measures nothing yet; a count
+    /// is a running total from the start.
+    pub windowed: bool,
 }
 
 /// One line of a chart.
@@ -75,6 +79,7 @@ impl Stat {
             label,
             value: n as f64,
             unit: "",
+            windowed: false,
         }
     }
 
@@ -84,24 +89,27 @@ impl Stat {
             label,
             value: seconds * 1000.0,
             unit: "ms",
+            windowed: true,
         }
     }
 
-    /// A fraction, shown as a percentage.
+    /// A fraction of what the measured window saw, shown as a percentage.
     pub fn percent(label: &'static str, fraction: f64) -> Stat {
         Stat {
             label,
             value: fraction * 100.0,
             unit: "%",
+            windowed: true,
         }
     }
 
-    /// A plain number such as a ratio.
+    /// A plain number of the measured window, such as a ratio.
     pub fn plain(label: &'static str, value: f64) -> Stat {
         Stat {
             label,
             value,
             unit: "",
+            windowed: true,
         }
     }
 }

@@ -571,22 +571,23 @@ fn Summary(props: &SummaryProps) -> Html {
     let Some(d) = props.measured.0.get(props.index) else {
         return Html::default();
     };
-    // Nothing is measured during the warm-up: a dash, not a zero.
+    // Latencies and ratios measure nothing during the warm-up: a dash, not
+    // a zero. Counts run from the start.
     let warming = props.warming_up_until;
     html! {
         <>
         <dl class="summary">
             { for d.stats.iter().map(|s| {
                 let value = match (warming, s.unit) {
-                    (Some(_), _) => "—".to_owned(),
-                    (None, "") => format_value(s.value),
-                    (None, unit) => format!("{} {unit}", format_value(s.value)),
+                    (Some(_), _) if s.windowed => "—".to_owned(),
+                    (_, "") => format_value(s.value),
+                    (_, unit) => format!("{} {unit}", format_value(s.value)),
                 };
                 html! { <div><dt>{ s.label }</dt><dd>{ value }</dd></div> }
             }) }
         </dl>
         if let Some(until) = warming {
-            <p class="hint">{ format!("Warming up: these figures measure from t = {until} s.") }</p>
+            <p class="hint">{ format!("Warming up: latencies and ratios measure from t = {until} s.") }</p>
         }
         </>
     }
