@@ -171,6 +171,20 @@ describe('the home page mind-map', () => {
     await done(p);
   });
 
+  test('typing a letter in the tree moves to the next node that starts with it', async () => {
+    const p = await fresh();
+    await visit(p.page, base);
+    await p.page.locator('[role="treeitem"][tabindex="0"]').focus();
+    await p.page.keyboard.press('d');
+    const first = await focused(p.page);
+    assert.match(first, /^D/, `a node starting with D: ${first}`);
+    await p.page.keyboard.press('D');
+    const second = await focused(p.page);
+    assert.match(second, /^D/);
+    assert.notEqual(second, first, 'the next one, not the same');
+    await done(p);
+  });
+
   test('a skip link takes the keyboard past the header to the map, leaving the address alone', async () => {
     const p = await fresh();
     await visit(p.page, base);

@@ -5,7 +5,9 @@
 //! node, then steps to its parent; Home and End jump to the first and last
 //! shown node. Enter opens a leaf's door (or folds and unfolds a branch),
 //! Space folds and unfolds, `+` and `-` zoom and `0` fits the map to the
-//! screen. A pure function of the state and the key, tested natively.
+//! screen. Any other character moves to the next shown node whose label
+//! starts with it (the pattern's type-ahead). A pure function of the
+//! state and the key, tested natively.
 
 use super::state::{Action, MapState};
 
@@ -56,8 +58,31 @@ pub(crate) fn command(
         "+" | "=" => Some(Command::ZoomIn),
         "-" | "_" => Some(Command::ZoomOut),
         "0" => Some(Command::Fit),
-        _ => None,
+        _ => type_ahead(state, &shown, key).map(Command::Focus),
     }
+}
+
+/// The next shown node after the focused one (round to the first) whose
+/// label starts with `key`, if it is one character (a named key such as
+/// `Tab` is longer); ASCII case is ignored, as in the map's search. No
+/// test of "is this a letter": Unicode's tables would cost the page more
+/// than the rest of the keyboard, and a label starts with no space or
+/// symbol anyway.
+fn type_ahead(state: &MapState, shown: &[bool], key: &str) -> Option<usize> {
+    let mut chars = key.chars();
+    let (Some(typed), None) = (chars.next(), chars.next()) else {
+        return None;
+    };
+    let n = state.map.len();
+    (1..=n).map(|k| (state.focus + k) % n).find(|&i| {
+        shown[i]
+            && state
+                .map
+                .plain_text(i)
+                .chars()
+                .next()
+                .is_some_and(|first| first.eq_ignore_ascii_case(&typed))
+    })
 }
 
 #[cfg(test)]
@@ -75,6 +100,32 @@ mod tests {
 
     fn key(state: &MapState, key: &str) -> Option<Command> {
         command(state, key, &|i| matches!(i, 2 | 4 | 6))
+    }
+
+    #[test]
+    fn a_letter_moves_to_the_next_shown_node_starting_with_it() {
+        // Shown at first: everything (no folds in MAP).
+        assert_eq!(key(&at(0), "a"), Some(Command::Focus(1)), "A");
+        assert_eq!(
+            key(&at(1), "A"),
+            Some(Command::Focus(2)),
+            "a1, case ignored"
+        );
+        assert_eq!(
+            key(&at(4), "a"),
+            Some(Command::Focus(1)),
+            "round to the first"
+        );
+        assert_eq!(key(&at(0), "b"), Some(Command::Focus(5)));
+        assert_eq!(key(&at(0), "z"), None, "no label starts with z");
+        assert_eq!(key(&at(0), "Tab"), None, "a named key is not typed text");
+        let folded = at(0).apply(Action::Collapse(1));
+        assert_eq!(key(&folded, "a"), Some(Command::Focus(1)));
+        assert_eq!(
+            key(&folded.apply(Action::Focus(1)), "a"),
+            Some(Command::Focus(1)),
+            "hidden a1, a2 and a21 are passed over"
+        );
     }
 
     #[test]
