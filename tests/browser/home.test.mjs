@@ -88,6 +88,18 @@ describe('the home page mind-map', () => {
     await done(p);
   });
 
+  test('a link to an experiment in the book lands on its section\'s heading, not past it', async () => {
+    const p = await fresh();
+    await p.page.goto(`${base}book/caching.html#cache-stampede`);
+    const target = p.page.locator('#cache-stampede');
+    await target.waitFor();
+    assert.match(await target.evaluate((e) => e.tagName), /^H[1-6]$/, 'the anchor is the heading');
+    assert.match(await target.textContent(), /stampede/i);
+    const top = await target.evaluate((e) => e.getBoundingClientRect().top);
+    assert.ok(top >= 0 && top < 300, `the heading is at the top of the window (${top} px)`);
+    await done(p);
+  });
+
   test('each badge of a leaf opens what the legend says: the experiment or its book section', async () => {
     const p = await fresh();
     await visit(p.page, base);

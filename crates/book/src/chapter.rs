@@ -3,7 +3,7 @@
 
 use crate::directive::{self, Directive};
 use crate::runs::{Run, Runs};
-use crate::{embed, preset};
+use crate::{anchor, embed, preset};
 
 /// A directive that cannot be expanded.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,7 +26,8 @@ pub(crate) fn runs(text: &str) -> Vec<Run> {
         .collect()
 }
 
-/// `text` with each `{{#sim}}` and `{{#figure}}` replaced; a figure whose
+/// `text` with each `{{#sim}}` and `{{#figure}}` replaced, and each
+/// experiment's anchor on its section's heading ([`anchor`]); a figure whose
 /// claim its numbers contradict is a problem. `playground` is
 /// the playground's `index.html` relative to this chapter's page.
 pub(crate) fn expand(
@@ -34,6 +35,8 @@ pub(crate) fn expand(
     playground: &str,
     runs: &mut Runs,
 ) -> Result<String, Vec<Problem>> {
+    let (anchored, on_headings) = anchor::on_headings(text);
+    let text = anchored.as_str();
     let mut out = String::with_capacity(text.len());
     let mut problems = Vec::new();
     let mut copied = 0;
@@ -44,7 +47,8 @@ pub(crate) fn expand(
             Directive::Sim { preset } => preset::find(&preset)
                 .map(|(pattern, p)| {
                     let page = embed::pattern_page(playground, pattern.id());
-                    let html = embed::experiment(p, &page, first_experiment);
+                    let anchored = !on_headings.contains(&preset);
+                    let html = embed::experiment(p, &page, first_experiment, anchored);
                     first_experiment = false;
                     html
                 })
@@ -80,7 +84,17 @@ mod tests {
         let text = "# LB\n\n{{#sim lb-distribute}}\n\nEven: imbalance {{#figure lb-distribute load_imbalance}}.\n\n{{#sim lb-overload}}\n\\{{#sim x}}\n";
         let mut runs = Runs::default();
         let out = expand(text, "../index.html", &mut runs).unwrap();
-        assert!(out.starts_with("# LB\n\n\n<script>"), "{out}");
+        // The first experiment's anchor is its section's heading; the
+        // second one in the section keeps it on its figure.
+        assert!(
+            out.starts_with("# LB {#lb-distribute}\n\n\n<script>"),
+            "{out}"
+        );
+        assert!(out.contains(
+            "<figure class=\"archsim-experiment\">\n<iframe class=\"archsim-embed\" \
+             src=\"../load-balancing/index.html#/embed/lb-distribute\""
+        ));
+        assert!(out.contains("<figure class=\"archsim-experiment\" id=\"lb-overload\">"));
         assert_eq!(out.matches("<script>").count(), 1);
         assert_eq!(out.matches("<iframe").count(), 2);
         assert!(out.contains(

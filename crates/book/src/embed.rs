@@ -44,8 +44,15 @@ pub(crate) fn pattern_page(home: &str, id: &str) -> String {
 
 /// The HTML that replaces `{{#sim}}`: a block, with blank lines around it.
 /// `playground` is the preset's pattern page, relative to the chapter;
-/// `with_script` is true for the first experiment of a page.
-pub(crate) fn experiment(preset: &Preset, playground: &str, with_script: bool) -> String {
+/// `with_script` is true for the first experiment of a page; `anchored`,
+/// when the block carries the preset's id (its section's heading has it
+/// otherwise).
+pub(crate) fn experiment(
+    preset: &Preset,
+    playground: &str,
+    with_script: bool,
+    anchored: bool,
+) -> String {
     let id = preset.id;
     let title = escape(preset.title);
     let mut html = String::from("\n");
@@ -54,13 +61,18 @@ pub(crate) fn experiment(preset: &Preset, playground: &str, with_script: bool) -
         html.push_str("\n\n");
     }
     html.push_str(&format!(
-        "<figure class=\"archsim-experiment\" id=\"{id}\">\n\
+        "<figure class=\"archsim-experiment\"{anchor}>\n\
          <iframe class=\"archsim-embed\" src=\"{playground}#/embed/{id}\" \
          title=\"Live experiment: {title}\" loading=\"lazy\" scrolling=\"no\"></iframe>\n\
          <figcaption><strong>{title}.</strong> {look_for} \
          <a href=\"{playground}#/sim/{id}\">Open in the playground</a></figcaption>\n\
          </figure>\n\n",
         look_for = escape(preset.what_to_look_for),
+        anchor = if anchored {
+            format!(" id=\"{id}\"")
+        } else {
+            String::new()
+        },
     ));
     html
 }
@@ -73,7 +85,7 @@ mod tests {
     #[test]
     fn an_experiment_is_an_iframe_on_the_embed_route_with_a_caption() {
         let (_, preset) = catalog::find("lb-overload").unwrap();
-        let html = experiment(preset, "../load-balancing/index.html", false);
+        let html = experiment(preset, "../load-balancing/index.html", false, true);
         // The anchor the mind-map links to: book/load-balancing.html#lb-overload.
         assert!(html.starts_with("\n<figure class=\"archsim-experiment\" id=\"lb-overload\">\n"));
         assert!(html.contains(
@@ -109,7 +121,7 @@ mod tests {
     #[test]
     fn the_first_experiment_of_a_page_brings_the_resize_script() {
         let (_, preset) = catalog::find("lb-distribute").unwrap();
-        let html = experiment(preset, "../../index.html", true);
+        let html = experiment(preset, "../../index.html", true, true);
         let script = html.find("<script>").unwrap();
         assert!(script < html.find("<figure").unwrap());
         assert!(html.contains("\"archsim:height\""));

@@ -58,6 +58,7 @@
 //! playground = "../index.html"
 //! ```
 
+mod anchor;
 mod chapter;
 mod claim;
 mod claims;
