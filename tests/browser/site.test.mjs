@@ -220,6 +220,13 @@ describe('playground', () => {
     },
   );
 
+  test('the fault schedule is read back in words', async () => {
+    const p = await fresh();
+    await visit(p.page, base, '#/sim/lb-health-checks?faults=40:recover:2,20:down:2');
+    await p.page.getByText('That is: backend 2 down at 20 s; backend 2 back at 40 s.').waitFor();
+    await done(p);
+  });
+
   test('bad values in a link are named, with what is allowed', async () => {
     const p = await fresh();
     await visit(p.page, base, '#/sim/lb-health-checks?backends=0&seed=abc&warmup=-3');

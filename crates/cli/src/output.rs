@@ -51,7 +51,7 @@ pub(crate) fn params(out: &mut String, exp: &Experiment) {
         .collect();
     table(out, &["key", "value", "unit", "allowed", "meaning"], &rows);
     for s in exp.pattern().specs() {
-        if let ParamKind::Text { syntax } = s.kind {
+        if let ParamKind::Text { syntax, .. } = s.kind {
             let _ = writeln!(out, "\n{}: {syntax}", s.key);
         }
     }

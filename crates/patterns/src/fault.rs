@@ -10,7 +10,7 @@
 
 use crate::params::{ParamError, inconsistent};
 use archsim_core::SimTime;
-use std::fmt;
+use std::fmt::{self, Write};
 
 /// What happens to a node.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -114,6 +114,26 @@ impl Fault {
     }
 }
 
+/// A schedule in words, its nodes called `noun` ("backend 2 down at 20 s;
+/// backend 2 back at 40 s"), for the form to read back what was typed;
+/// `None` if it is empty or cannot be read.
+pub fn in_words(text: &str, noun: &str) -> Option<String> {
+    let faults = Fault::parse_all(text, noun, u32::MAX, f64::INFINITY).ok()?;
+    let mut words = String::new();
+    for fault in &faults {
+        if !words.is_empty() {
+            words.push_str("; ");
+        }
+        let (at, n) = (fault.at.as_secs_f64(), fault.node + 1);
+        let _ = match fault.kind {
+            FaultKind::Down => write!(words, "{noun} {n} down at {at} s"),
+            FaultKind::Recover => write!(words, "{noun} {n} back at {at} s"),
+            FaultKind::Slow(k) => write!(words, "{noun} {n} at {k}× speed from {at} s"),
+        };
+    }
+    (!words.is_empty()).then_some(words)
+}
+
 impl fmt::Display for Fault {
     /// The same text [`Fault::parse_all`] reads.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -129,6 +149,22 @@ impl fmt::Display for Fault {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_schedule_reads_back_in_words_in_time_order() {
+        assert_eq!(
+            in_words("40:recover:2, 20:down:2,30:slow:1:0.25", "backend").as_deref(),
+            Some(
+                "backend 2 down at 20 s; backend 1 at 0.25× speed from 30 s; backend 2 back at 40 s"
+            )
+        );
+        assert_eq!(in_words("", "shard"), None);
+        assert_eq!(
+            in_words("20:down", "shard"),
+            None,
+            "what cannot be read says nothing"
+        );
+    }
 
     #[test]
     fn parses_a_schedule_in_time_order() {

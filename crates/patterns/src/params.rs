@@ -10,7 +10,7 @@ use archsim_core::{SimTime, Stall};
 use std::fmt;
 
 /// What values a parameter takes.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug)]
 pub enum ParamKind {
     /// A whole number in `min..=max`.
     Int {
@@ -34,7 +34,27 @@ pub enum ParamKind {
     Text {
         /// The syntax, as shown to a person.
         syntax: &'static str,
+        /// What a value says, in words, for a form to show beside it; `None`
+        /// when it says nothing or cannot be read.
+        in_words: fn(&str) -> Option<String>,
     },
+}
+
+/// Kinds are equal when they allow the same values. Text is compared by its
+/// syntax, which names how it reads (function pointers have no reliable
+/// identity to compare).
+impl PartialEq for ParamKind {
+    fn eq(&self, other: &Self) -> bool {
+        use ParamKind::{Bool, Choice, Float, Int, Text};
+        match (self, other) {
+            (Int { min: a, max: b }, Int { min: c, max: d }) => (a, b) == (c, d),
+            (Float { min: a, max: b }, Float { min: c, max: d }) => (a, b) == (c, d),
+            (Choice(a), Choice(b)) => a == b,
+            (Bool, Bool) => true,
+            (Text { syntax: a, .. }, Text { syntax: b, .. }) => a == b,
+            _ => false,
+        }
+    }
 }
 
 impl fmt::Display for ParamKind {
@@ -45,7 +65,7 @@ impl fmt::Display for ParamKind {
             ParamKind::Float { min, max } => write!(f, "a number from {min} to {max}"),
             ParamKind::Choice(names) => write!(f, "one of {}", names.join(", ")),
             ParamKind::Bool => f.write_str("true or false"),
-            ParamKind::Text { syntax } => write!(f, "{syntax}"),
+            ParamKind::Text { syntax, .. } => write!(f, "{syntax}"),
         }
     }
 }

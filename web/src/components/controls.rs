@@ -52,6 +52,11 @@ pub(crate) fn Controls(props: &Props) -> Html {
             .as_ref()
             .filter(|(k, _)| k == spec.key)
             .map(|(_, message)| message.clone());
+        // A schedule typed as text, read back in words.
+        let in_words = match spec.kind {
+            ParamKind::Text { in_words, .. } => in_words(&value),
+            _ => None,
+        };
         let input = match spec.kind {
             ParamKind::Int { min, max } => html! {
                 <input id={id.clone()} type="number" min={min.to_string()} max={max.to_string()} step="1"
@@ -85,6 +90,9 @@ pub(crate) fn Controls(props: &Props) -> Html {
                     if !spec.unit.is_empty() { <span class="unit">{ format!(" ({})", spec.unit) }</span> }
                 </label>
                 { input }
+                if let Some(words) = in_words {
+                    <p class="read-back">{ format!("That is: {words}.") }</p>
+                }
                 <small id={help_id}>{ spec.help }{ if range.is_empty() { String::new() } else { format!(" Allowed: {range}.") } }</small>
                 if let Some(message) = error {
                     <p class="field-error" role="alert">{ message }</p>

@@ -302,7 +302,7 @@ impl Scenario for Params {
         ParamSpec { key: "scan_from", label: "Scan from", unit: "s", kind: float(0.0, 3_600.0), help: "When the scan starts." },
         ParamSpec { key: "scan_until", label: "Scan until", unit: "s", kind: float(0.0, 3_600.0), help: "When the scan stops." },
         ParamSpec { key: "warm_start", label: "Warm start", unit: "", kind: ParamKind::Bool, help: "Start with every node full of the most popular keys it owns, like a cache that has been running; otherwise it starts empty." },
-        ParamSpec { key: "faults", label: "Fault schedule", unit: "", kind: ParamKind::Text { syntax: Fault::SYNTAX }, help: "Cache nodes that go down or recover at given times (a node comes back empty)." },
+        ParamSpec { key: "faults", label: "Fault schedule", unit: "", kind: ParamKind::Text { syntax: Fault::SYNTAX, in_words: faults_in_words }, help: "Cache nodes that go down or recover at given times (a node comes back empty)." },
         ParamSpec { key: "duration", label: "Duration", unit: "s", kind: float(1.0, 3_600.0), help: "Simulated seconds to run." },
         ParamSpec { key: "warmup", label: "Warm-up", unit: "s", kind: float(0.0, 3_000.0), help: "Simulated seconds left out of the statistics while the cache fills." },
     ];
@@ -373,4 +373,9 @@ impl Params {
     pub fn fault_schedule(&self) -> Vec<Fault> {
         Fault::parse_all(&self.faults, NOUN, self.cache_nodes, self.duration).unwrap_or_default()
     }
+}
+
+/// The fault schedule in words, for the form.
+fn faults_in_words(text: &str) -> Option<String> {
+    crate::fault::in_words(text, "cache node")
 }

@@ -186,7 +186,7 @@ impl Scenario for Params {
         ParamSpec { key: "region_delay", label: "Cross-region delay", unit: "s one-way", kind: float(0.0, 1.0), help: "Extra one-way delay when client and backend are in different regions." },
         ParamSpec { key: "burst_on", label: "Burst length", unit: "s", kind: float(0.0, 600.0), help: "Traffic comes in bursts this long; 0 means steady arrivals." },
         ParamSpec { key: "burst_off", label: "Pause between bursts", unit: "s", kind: float(0.0, 600.0), help: "Silence between bursts; the mean arrival rate is kept." },
-        ParamSpec { key: "faults", label: "Fault schedule", unit: "", kind: ParamKind::Text { syntax: Fault::SYNTAX }, help: "Backends that go down, slow down or recover at given times." },
+        ParamSpec { key: "faults", label: "Fault schedule", unit: "", kind: ParamKind::Text { syntax: Fault::SYNTAX, in_words: faults_in_words }, help: "Backends that go down, slow down or recover at given times." },
         ParamSpec { key: "duration", label: "Duration", unit: "s", kind: float(1.0, 3_600.0), help: "Simulated seconds to run." },
         ParamSpec { key: "warmup", label: "Warm-up", unit: "s", kind: float(0.0, 3_000.0), help: "Simulated seconds left out of the statistics." },
     ];
@@ -223,4 +223,9 @@ impl Params {
     pub fn fault_schedule(&self) -> Vec<Fault> {
         Fault::parse_all(&self.faults, "backend", self.backends, self.duration).unwrap_or_default()
     }
+}
+
+/// The fault schedule in words, for the form.
+fn faults_in_words(text: &str) -> Option<String> {
+    crate::fault::in_words(text, "backend")
 }

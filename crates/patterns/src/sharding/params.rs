@@ -196,7 +196,7 @@ impl Scenario for Params {
         ParamSpec { key: "reshard_to", label: "Reshard to", unit: "shards", kind: int(0, 64), help: "Shards after resharding; 0 means no resharding." },
         ParamSpec { key: "migration_rate", label: "Migration rate", unit: "rows/s", kind: float(1.0, 1_000_000.0), help: "Rows per second the migration copies at most, competing with queries for the shards." },
         ParamSpec { key: "migration_reads", label: "Reads while moving", unit: "", kind: ParamKind::Choice(&READS), help: "old_shard: read the old shard until a row is copied; double_read: read the new shard first and fall back to the old one on a miss." },
-        ParamSpec { key: "faults", label: "Fault schedule", unit: "", kind: ParamKind::Text { syntax: Fault::SYNTAX }, help: "Shards whose primary goes down, slows down or recovers at given times." },
+        ParamSpec { key: "faults", label: "Fault schedule", unit: "", kind: ParamKind::Text { syntax: Fault::SYNTAX, in_words: faults_in_words }, help: "Shards whose primary goes down, slows down or recovers at given times." },
         ParamSpec { key: "duration", label: "Duration", unit: "s", kind: float(1.0, 3_600.0), help: "Simulated seconds to run." },
         ParamSpec { key: "warmup", label: "Warm-up", unit: "s", kind: float(0.0, 3_000.0), help: "Simulated seconds left out of the statistics." },
     ];
@@ -255,4 +255,9 @@ impl Params {
         Fault::parse_all(&self.faults, "shard", self.max_shards(), self.duration)
             .unwrap_or_default()
     }
+}
+
+/// The fault schedule in words, for the form.
+fn faults_in_words(text: &str) -> Option<String> {
+    crate::fault::in_words(text, "shard")
 }
