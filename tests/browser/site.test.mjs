@@ -220,6 +220,18 @@ describe('playground', () => {
     },
   );
 
+  test('an experiment links to its section of the book, which opens at its heading', async () => {
+    const p = await fresh();
+    await visit(p.page, base, '#/sim/lb-health-checks');
+    const link = p.page.getByRole('link', { name: 'Read about it in the book' });
+    assert.match(await link.getAttribute('href'), /book\/load-balancing\.html#lb-health-checks$/);
+    await link.click();
+    const heading = p.page.locator('#lb-health-checks');
+    await heading.waitFor();
+    assert.match(await heading.evaluate((e) => e.tagName), /^H[1-6]$/);
+    await done(p);
+  });
+
   test('the fault schedule is read back in words', async () => {
     const p = await fresh();
     await visit(p.page, base, '#/sim/lb-health-checks?faults=40:recover:2,20:down:2');

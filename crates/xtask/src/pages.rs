@@ -62,7 +62,8 @@ const MISSES: &[(&str, u64, &str)] = &[
      to native speed, and the experiment page's Share button (1.5 KiB); then \
      what every experiment page gained for learners (variants named by their \
      labels, a dash during the warm-up, the fault schedule read back in words, \
-     the stall message: about 1.5 KiB), less the 0.9 KiB wasm-opt --converge \
+     the stall message, a link to its book section: about 1.8 KiB), less the \
+     0.9 KiB wasm-opt --converge \
      took off",
     ),
 ];

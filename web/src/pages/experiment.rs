@@ -517,11 +517,19 @@ fn Playground(props: &PlaygroundProps) -> Html {
         };
     }
 
+    // Its section of the book: the heading the preset's id names, or the
+    // pattern's chapter.
+    let chapter = format!("book/{}.html", experiment.pattern().id());
+    let book = site.page(&match preset {
+        Some(p) => format!("{chapter}#{}", p.id),
+        None => chapter,
+    });
     html! {
         <>
             <Header />
             <main class="page" id="main">
-                <p class="crumbs"><a href={site.home()}>{ "Experiments" }</a>{ " / " }<a href={Route::Home.href()}>{ experiment.pattern().title() }</a></p>
+                <p class="crumbs"><a href={site.home()}>{ "Map" }</a>{ " / " }<a href={Route::Home.href()}>{ experiment.pattern().title() }</a>
+                    { " · " }<a href={book}>{ "Read about it in the book" }</a></p>
                 <h1 ref={heading} tabindex="-1">{ title }</h1>
                 if let Some(p) = preset { <p class="claim">{ format!("“{}”", p.mindmap_leaf) }</p> }
                 { body }
