@@ -342,6 +342,17 @@ describe('embedding', () => {
 });
 
 describe('accessibility and layout', () => {
+  test('a chart legend\'s swatches are small marks beside their labels', async () => {
+    const p = await fresh();
+    await visit(p.page, base, '#/sim/lb-health-checks');
+    const swatches = p.page.locator('.legend .swatch');
+    await swatches.first().waitFor();
+    for (const box of await swatches.evaluateAll((ns) => ns.map((n) => n.getBoundingClientRect().toJSON()))) {
+      assert.ok(box.width > 4 && box.width < 30 && box.height < 15, `a swatch of ${box.width} × ${box.height} px`);
+    }
+    await done(p);
+  });
+
   test(
     'the site declares an icon, so no page logs a 404 for /favicon.ico',
     async () => {
