@@ -217,3 +217,72 @@ fn every_headline_pointer_resolves_in_its_patterns_report() {
         }
     }
 }
+
+/// Every preset's metric, the number its page shows first, is a headline
+/// number of its own dashboard, at the start of a run and at its end. Some
+/// numbers mean something only with some settings, so it need be a stat of
+/// only one of the runs the page shows: the preset's own, or one of the
+/// variants it compares.
+#[test]
+fn every_preset_metric_is_a_stat_of_its_own_dashboard() {
+    for preset in catalog::all() {
+        let mut experiment =
+            archsim_patterns::Experiment::from_preset(catalog::pattern_of(preset), preset);
+        // A short run keeps the test quick, unless the preset schedules
+        // something later (a fault, a resharding) that a shorter run could
+        // not hold: then it runs for as long as the preset says.
+        let mut short = experiment.clone();
+        short
+            .set("duration", "3")
+            .expect("every pattern has a duration");
+        short
+            .set("warmup", "1")
+            .expect("every pattern has a warm-up");
+        if short.validate().is_ok() {
+            experiment = short;
+        }
+        let runs: Vec<archsim_patterns::Experiment> = match preset.compare {
+            None => vec![experiment],
+            Some(variants) => variants
+                .values
+                .iter()
+                .map(|value| {
+                    let mut variant = experiment.clone();
+                    variant
+                        .set(variants.key, value)
+                        .unwrap_or_else(|e| panic!("{} variant {value}: {e}", preset.id));
+                    variant
+                })
+                .collect(),
+        };
+        let (mut at_start, mut at_end) = (Vec::new(), Vec::new());
+        for run in &runs {
+            let mut live = run.start().unwrap_or_else(|e| panic!("{}: {e}", preset.id));
+            at_start.push(live.dashboard());
+            live.run_until(live.end());
+            at_end.push(live.dashboard());
+        }
+        // The page shows the stats that apply to some run, or whose setting
+        // is compared (`Stat::applies`): the metric must be one of those.
+        let varied = preset
+            .compare
+            .map_or(catalog::pattern_of(preset).default_variants().key, |v| {
+                v.key
+            });
+        for (moment, dashboards) in [("start", at_start), ("end", at_end)] {
+            let mut labels: Vec<&str> = Vec::new();
+            for stat in dashboards.iter().flat_map(|d| &d.stats) {
+                if stat.applies(&dashboards, varied) && !labels.contains(&stat.label) {
+                    labels.push(stat.label);
+                }
+            }
+            assert!(
+                labels.contains(&preset.metric),
+                "preset {}: its metric '{}' is no stat its page shows at the {moment} \
+                 of a run; those are {labels:?}",
+                preset.id,
+                preset.metric
+            );
+        }
+    }
+}

@@ -206,3 +206,40 @@ mod mechanisms {
         assert_eq!(with.completed + with.in_flight, with.arrived);
     }
 }
+
+/// The charts mark what happened: the scheduled fault and recovery, and
+/// the balancer's verdicts, each after its fault by the detection delay
+/// (two failed checks a second apart: within 2 s) and never without checks.
+#[test]
+fn the_charts_mark_the_faults_and_the_balancers_verdicts() {
+    let (pattern, preset) = catalog::find("lb-health-checks").expect("preset exists");
+    for (interval, verdicts) in [("0", false), ("1", true)] {
+        let mut exp = Experiment::from_preset(pattern, preset);
+        exp.set("health_check_interval", interval)
+            .expect("a valid interval");
+        let mut live = exp.start().expect("the preset runs");
+        live.run_until(live.end());
+        let moments = live.dashboard().moments;
+        let at = |what: &str| moments.iter().find(|m| m.what == what).map(|m| m.at);
+        assert_eq!(at("backend 2 down"), Some(20.0), "{moments:?}");
+        assert_eq!(at("backend 2 back"), Some(40.0), "{moments:?}");
+        let unhealthy = at("backend 2 marked unhealthy");
+        let healthy = at("backend 2 marked healthy");
+        if verdicts {
+            let (unhealthy, healthy) =
+                (unhealthy.expect("marked down"), healthy.expect("marked up"));
+            assert!(unhealthy > 20.0 && unhealthy <= 22.0, "{moments:?}");
+            assert!(healthy > 40.0 && healthy <= 42.0, "{moments:?}");
+        } else {
+            assert_eq!(
+                (unhealthy, healthy),
+                (None, None),
+                "no checks, no verdicts: {moments:?}"
+            );
+        }
+        assert!(
+            moments.windows(2).all(|w| w[0].at <= w[1].at),
+            "in time order"
+        );
+    }
+}

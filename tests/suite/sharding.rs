@@ -284,6 +284,61 @@ mod mechanisms {
         }
     }
 
+    /// While rows move, each shard's rows still to leave and to arrive
+    /// account for the rows still to move, and its rows plus what is to
+    /// arrive less what is to leave are what it ends with; the charts mark
+    /// the start and the end.
+    #[test]
+    fn a_resharding_shows_each_shards_rows_to_leave_and_to_arrive() {
+        let p = params(&[
+            ("reshard_to", "5"),
+            ("reshard_at", "2"),
+            ("migration_rate", "2000"),
+            ("request_rate", "50"),
+            ("duration", "12"),
+            ("warmup", "1"),
+        ]);
+        let mut sim = sh::simulation(&p, 1).unwrap();
+        let mut during = Vec::new();
+        for tenth in 1..=120 {
+            sim.run_until(SimTime::from_millis(100 * tenth));
+            let snap = sim.snapshot();
+            if let Some(m) = snap.migration.as_ref().filter(|m| !m.done) {
+                let still = m.moved_rows - m.copied_rows;
+                assert_eq!(m.to_leave.iter().sum::<u64>(), still);
+                assert_eq!(m.to_arrive.iter().sum::<u64>(), still);
+                during.push(snap);
+            }
+        }
+        assert!(
+            during.len() > 5,
+            "the migration lasts a while at 2,000 rows/s"
+        );
+        let end = sim.snapshot();
+        assert!(end.migration.as_ref().is_some_and(|m| m.done));
+        for snap in &during {
+            let m = snap.migration.as_ref().expect("moving");
+            for (i, shard) in snap.shards.iter().enumerate() {
+                let get = |v: &[u64]| v.get(i).copied().unwrap_or(0);
+                assert_eq!(
+                    shard.rows + get(&m.to_arrive) - get(&m.to_leave),
+                    end.shards[i].rows,
+                    "shard {} at {:?}",
+                    i + 1,
+                    snap.now
+                );
+            }
+        }
+        let moments = sim.model().moments(sim.now());
+        let whats: Vec<(f64, &str)> = moments.iter().map(|m| (m.at, m.what.as_str())).collect();
+        assert_eq!(whats[0], (2.0, "resharding starts"), "{whats:?}");
+        let done = whats
+            .iter()
+            .find(|(_, w)| *w == "resharding done")
+            .expect("it ends");
+        assert!(done.0 > 2.0 && done.0 < 12.0, "{whats:?}");
+    }
+
     #[test]
     fn removing_shards_retires_them_empty() {
         let p = params(&[

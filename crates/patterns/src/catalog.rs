@@ -29,6 +29,9 @@ pub struct Preset {
     pub title: &'static str,
     /// The sentence shown beside the diagram: what the run demonstrates.
     pub what_to_look_for: &'static str,
+    /// The headline number the experiment is about: the label of one of its
+    /// dashboard's stats (`Stat::label`), shown first.
+    pub metric: &'static str,
     /// Parameter values that differ from the pattern's defaults.
     pub params: &'static [(&'static str, &'static str)],
     /// The seed that makes the run reproducible.

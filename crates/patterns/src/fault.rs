@@ -8,6 +8,7 @@
 //! Every pattern with a `faults` parameter reads this one syntax, and the
 //! playground writes it when a person breaks a node by hand.
 
+use crate::dashboard::{MAX_MOMENTS, Moment};
 use crate::params::{ParamError, inconsistent};
 use archsim_core::SimTime;
 use std::fmt::{self, Write};
@@ -124,14 +125,40 @@ pub fn in_words(text: &str, noun: &str) -> Option<String> {
         if !words.is_empty() {
             words.push_str("; ");
         }
-        let (at, n) = (fault.at.as_secs_f64(), fault.node + 1);
+        let at = fault.at.as_secs_f64();
         let _ = match fault.kind {
-            FaultKind::Down => write!(words, "{noun} {n} down at {at} s"),
-            FaultKind::Recover => write!(words, "{noun} {n} back at {at} s"),
-            FaultKind::Slow(k) => write!(words, "{noun} {n} at {k}× speed from {at} s"),
+            FaultKind::Slow(_) => write!(words, "{} from {at} s", fault.what(noun)),
+            _ => write!(words, "{} at {at} s", fault.what(noun)),
         };
     }
     (!words.is_empty()).then_some(words)
+}
+
+impl Fault {
+    /// What happens, in words, its node called `noun`: "backend 2 down",
+    /// "backend 2 back", "backend 2 at 0.25× speed".
+    pub fn what(&self, noun: &str) -> String {
+        let n = self.node + 1;
+        match self.kind {
+            FaultKind::Down => format!("{noun} {n} down"),
+            FaultKind::Recover => format!("{noun} {n} back"),
+            FaultKind::Slow(k) => format!("{noun} {n} at {k}× speed"),
+        }
+    }
+}
+
+/// The faults of `schedule` (in time order) that have happened by `now`,
+/// as moments for the charts: the first [`MAX_MOMENTS`] at most.
+pub(crate) fn moments(schedule: &[Fault], noun: &str, now: SimTime) -> Vec<Moment> {
+    schedule
+        .iter()
+        .take_while(|f| f.at <= now)
+        .take(MAX_MOMENTS)
+        .map(|f| Moment {
+            at: f.at.as_secs_f64(),
+            what: f.what(noun),
+        })
+        .collect()
 }
 
 impl fmt::Display for Fault {

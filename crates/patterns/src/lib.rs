@@ -50,7 +50,7 @@ pub mod sharding;
 mod share;
 
 pub use catalog::{Preset, Variants};
-pub use dashboard::{Dashboard, Panel, Stat, Trace};
+pub use dashboard::{Dashboard, Moment, Panel, Stat, Trace};
 pub use experiment::{Experiment, ResolveError};
 pub use live::{LiveRun, View};
 pub use params::{

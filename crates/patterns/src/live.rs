@@ -55,8 +55,8 @@ pub(crate) trait Runnable: 'static {
     fn duration(params: &Self::Params) -> f64;
     /// The report of `sim` as it stands.
     fn report(sim: &Simulation<Self::Model>) -> Self::Report;
-    /// What the page shows of a report besides the diagram.
-    fn dashboard(report: &Self::Report) -> Dashboard;
+    /// What the page shows of the run as it stands, besides the diagram.
+    fn dashboard(sim: &Simulation<Self::Model>) -> Dashboard;
     /// What the diagram draws now.
     fn view(sim: &Simulation<Self::Model>) -> Self::Snapshot;
     /// Requests the run has simulated so far (arrivals): one counter, read
@@ -148,7 +148,7 @@ impl<R: Runnable> Running for Run<R> {
         View(Box::new(R::view(&self.0)))
     }
     fn dashboard(&self) -> Dashboard {
-        R::dashboard(&R::report(&self.0))
+        R::dashboard(&self.0)
     }
     fn requests(&self) -> u64 {
         R::requests(&self.0)

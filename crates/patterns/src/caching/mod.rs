@@ -124,8 +124,11 @@ impl Runnable for Kind {
     fn report(sim: &Simulation<CacheCluster>) -> Report {
         Report::of(sim)
     }
-    fn dashboard(report: &Report) -> Dashboard {
-        report.dashboard()
+    fn dashboard(sim: &Simulation<CacheCluster>) -> Dashboard {
+        Dashboard {
+            moments: sim.model().moments(sim.now()),
+            ..Report::of(sim).dashboard(sim.model().params())
+        }
     }
     fn view(sim: &Simulation<CacheCluster>) -> Snapshot {
         sim.snapshot()

@@ -29,7 +29,8 @@
 
 use super::params::{Coalescing, Params, WriteStrategy};
 use super::store::{Entry, Lookup, Store};
-use crate::fault::{Fault, FaultKind};
+use crate::dashboard::Moment;
+use crate::fault::{self, Fault, FaultKind};
 use crate::keyspace::{HotKey, Placement, Workload, Zipf};
 use archsim_core::{
     Condition, Context, CounterId, Distribution, GaugeId, HistogramId, InFlight, Metrics, Model,
@@ -492,6 +493,11 @@ impl CacheCluster {
             ids,
             params: params.clone(),
         }
+    }
+
+    /// What the charts mark up to `now`: the faults.
+    pub fn moments(&self, now: SimTime) -> Vec<Moment> {
+        Moment::in_order(fault::moments(&self.faults, "cache node", now))
     }
 
     /// The parameters the model was built with.

@@ -22,6 +22,7 @@ pub const PRESETS: &[Preset] = &[
             cache nodes holding the popular keys, about two reads in three are hits, the \
             database's load falls below its capacity, nothing is rejected and the median request \
             takes a millisecond.",
+        metric: "rejected",
         params: &[("request_rate", "3000")],
         seed: 21,
         mindmap_leaf: PERFORMANCE,
@@ -38,6 +39,7 @@ pub const PRESETS: &[Preset] = &[
             6 ms. With the cache, two reads in three are hits answered in a single 1 ms round \
             trip, so the median read falls to 1 ms. The mean falls less, because every miss \
             still goes to the database.",
+        metric: "p50 latency",
         params: &[("request_rate", "500")],
         seed: 22,
         mindmap_leaf: LATENCY,
@@ -54,6 +56,7 @@ pub const PRESETS: &[Preset] = &[
             written every few seconds: around half of all reads are stale. Deleting the key on \
             every write cuts stale reads to well under 1%; write-through, where the cache node \
             stores the value the database committed, cuts them below 0.1%.",
+        metric: "stale reads",
         params: &[("read_ratio", "0.9"), ("ttl", "30")],
         seed: 23,
         mindmap_leaf: INVALIDATION,
@@ -72,6 +75,7 @@ pub const PRESETS: &[Preset] = &[
             With leases a delete revokes the miss's lease and the late fill is refused: stale \
             fills fall more than tenfold and stale reads to about a tenth (those left fall \
             between a commit and its delete), for a slightly lower hit ratio.",
+        metric: "stale reads",
         params: &[
             ("keys", "1000"),
             ("zipf_alpha", "1"),
@@ -98,6 +102,7 @@ pub const PRESETS: &[Preset] = &[
             by more than ten points during the scan and takes seconds to recover. LFU and \
             S3-FIFO let one-time reads pass through and barely notice; they also have the \
             highest hit ratio over the whole run.",
+        metric: "hit ratio",
         params: &[
             ("read_ratio", "1"),
             ("ttl", "0"),
@@ -122,6 +127,7 @@ pub const PRESETS: &[Preset] = &[
             when it expires. A longer TTL means more hits and less database load, and more \
             stale reads: from a 1 s to a 60 s TTL the hit ratio rises from about 40% to 75%, and \
             the share of stale reads from about 10% to nearly half.",
+        metric: "hit ratio",
         params: &[
             ("write_strategy", "ttl_only"),
             ("read_ratio", "0.95"),
@@ -143,6 +149,7 @@ pub const PRESETS: &[Preset] = &[
             Single flight lets one request recompute while the rest wait for it; early refresh \
             recomputes shortly before the expiry, so nobody waits and the database hardly \
             notices.",
+        metric: "peak database load (q/s)",
         params: &[
             ("keys", "200"),
             ("read_ratio", "1"),
@@ -173,6 +180,7 @@ pub const PRESETS: &[Preset] = &[
             10 s TTL. Without jitter they all expire together and the database takes a wave of \
             misses every ten seconds, its peak far above its average. Spreading each TTL by \
             ±50% spreads the expiries: the peak roughly halves, for the same average load.",
+        metric: "peak database load (q/s)",
         params: &[
             ("warm_start", "true"),
             ("capacity", "3000"),
@@ -195,6 +203,7 @@ pub const PRESETS: &[Preset] = &[
         what_to_look_for: "Each node holds 1,000 items of 10,000 keys. One node catches about \
             half the reads; with two and four nodes the keys spread over more memory, the hit \
             ratio climbs to about 60% and 70%, and the database's load falls in step.",
+        metric: "hit ratio",
         params: &[("capacity", "1000")],
         seed: 29,
         mindmap_leaf: DISTRIBUTED,
@@ -211,6 +220,7 @@ pub const PRESETS: &[Preset] = &[
             traffic — and the hit ratio dips briefly. With hash mod N, three keys in four move \
             to a node that does not have them: the hit ratio halves, the database is pushed past \
             its capacity and tail latency jumps for seconds.",
+        metric: "hit ratio",
         params: &[
             ("cache_nodes", "4"),
             ("capacity", "3000"),
@@ -237,6 +247,7 @@ pub const PRESETS: &[Preset] = &[
             two-second flushes costs the database one write. When node 2 dies at 20 s, the \
             writes it had acknowledged but not flushed die with it — lost writes, and later \
             reads of those keys return older data. Write-through loses nothing.",
+        metric: "lost writes",
         params: &[
             ("read_ratio", "0.7"),
             ("flush_interval", "2"),

@@ -1,6 +1,7 @@
 //! What a caching run measured, at the end or at any moment during it.
 
 use super::model::{CacheCluster, Remap};
+use super::params::{Params, WriteStrategy};
 use crate::dashboard::{Dashboard, Panel, Stat, Trace};
 use crate::report::LatencySummary;
 use archsim_core::{CounterId, Metrics, SimTime, Simulation};
@@ -166,7 +167,7 @@ pub struct Report {
 impl Report {
     /// What the playground shows of this report: headline numbers, hit
     /// ratio, latency, database load, memory and load per node.
-    pub fn dashboard(&self) -> Dashboard {
+    pub fn dashboard(&self, params: &Params) -> Dashboard {
         let s = &self.series;
         Dashboard {
             time: s.time.clone(),
@@ -179,7 +180,10 @@ impl Report {
                 Stat::percent("stale reads", self.stale_fraction),
                 Stat::count("evictions", self.evictions),
                 Stat::count("rejected", self.rejected),
-                Stat::count("lost writes", self.lost_writes),
+                Stat::count("lost writes", self.lost_writes).given(
+                    "write_strategy",
+                    params.write_strategy == WriteStrategy::WriteBehind,
+                ),
             ],
             panels: vec![
                 Panel {
@@ -255,6 +259,7 @@ impl Report {
                     lines: vec![Trace::full("stale reads", &s.stale_reads)],
                 },
             ],
+            moments: Vec::new(),
         }
     }
 

@@ -108,8 +108,11 @@ impl Runnable for Kind {
     fn report(sim: &Simulation<LoadBalancer>) -> Report {
         Report::of(sim)
     }
-    fn dashboard(report: &Report) -> Dashboard {
-        report.dashboard()
+    fn dashboard(sim: &Simulation<LoadBalancer>) -> Dashboard {
+        Dashboard {
+            moments: sim.model().moments(sim.now()),
+            ..Report::of(sim).dashboard(sim.model().params())
+        }
     }
     fn view(sim: &Simulation<LoadBalancer>) -> Snapshot {
         sim.snapshot()

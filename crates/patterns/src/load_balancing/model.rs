@@ -9,7 +9,8 @@
 
 use super::balancer::{Balancer, Route};
 use super::params::Params;
-use crate::fault::{Fault, FaultKind};
+use crate::dashboard::{MAX_MOMENTS, Moment};
+use crate::fault::{self, Fault, FaultKind};
 use archsim_core::{
     Condition, Context, CounterId, Distribution, GaugeId, HistogramId, InFlight, Metrics, Model,
     SimTime,
@@ -185,6 +186,9 @@ pub struct LoadBalancer {
     /// Arrival process time with the pauses taken out, in µs.
     on_clock: u64,
     faults: Vec<Fault>,
+    /// The balancer's changes of mind, for the charts: when, which backend,
+    /// and whether it now believes it healthy (the first few only).
+    verdicts: Vec<(SimTime, u32, bool)>,
     timeout: Option<SimTime>,
     pub(super) backends: Vec<Backend>,
     balancer: Balancer,
@@ -299,6 +303,7 @@ impl LoadBalancer {
             bursts,
             on_clock: 0,
             faults: params.fault_schedule(),
+            verdicts: Vec::new(),
             timeout: (params.timeout > 0.0).then(|| SimTime::from_secs_f64(params.timeout)),
             backends,
             balancer: Balancer::new(
@@ -314,6 +319,21 @@ impl LoadBalancer {
             ids,
             params: params.clone(),
         }
+    }
+
+    /// What the charts mark up to `now`: the faults, and the balancer
+    /// marking a backend unhealthy or healthy again.
+    pub fn moments(&self, now: SimTime) -> Vec<Moment> {
+        let mut moments = fault::moments(&self.faults, "backend", now);
+        moments.extend(self.verdicts.iter().map(|&(at, b, healthy)| Moment {
+            at: at.as_secs_f64(),
+            what: format!(
+                "backend {} marked {}",
+                b + 1,
+                if healthy { "healthy" } else { "unhealthy" }
+            ),
+        }));
+        Moment::in_order(moments)
     }
 
     /// The parameters the model was built with.
@@ -611,7 +631,12 @@ impl LoadBalancer {
     fn on_health_check(&mut self, cx: &mut Context<'_, Event>) {
         for b in 0..self.params.backends {
             let passed = self.backends[b as usize].condition != Condition::Down;
+            let before = self.balancer.believes_healthy(b);
             self.balancer.checked(b, passed);
+            let after = self.balancer.believes_healthy(b);
+            if before != after && self.verdicts.len() < MAX_MOMENTS {
+                self.verdicts.push((cx.now(), b, after));
+            }
         }
         let interval = SimTime::from_secs_f64(self.params.health_check_interval);
         cx.schedule(interval, Event(Happening::HealthCheck));

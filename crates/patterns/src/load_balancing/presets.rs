@@ -12,6 +12,7 @@ pub const PRESETS: &[Preset] = &[
             requests, so the per-backend bars stay level and load imbalance sits at 1.0; random \
             choice spreads them too, but unevenly from moment to moment, and its queues and tail \
             latency show it.",
+        metric: "load imbalance",
         params: &[
             ("backends", "4"),
             ("arrival_rate", "320"),
@@ -32,6 +33,7 @@ pub const PRESETS: &[Preset] = &[
             a hundred: its queue fills within a second, most requests are rejected and those \
             served wait about a second. Spread over four servers the same traffic is served in \
             milliseconds with nothing rejected.",
+        metric: "rejected",
         params: &[
             ("backends", "1"),
             ("arrival_rate", "300"),
@@ -53,6 +55,7 @@ pub const PRESETS: &[Preset] = &[
             recovers at 40 s; with checks every second it is marked unhealthy after two failed \
             checks, so failures last only one to two seconds — the detection delay — and it \
             rejoins after two good checks.",
+        metric: "failed",
         params: &[
             ("backends", "4"),
             ("arrival_rate", "240"),
@@ -75,6 +78,7 @@ pub const PRESETS: &[Preset] = &[
             not hold the client's session (broken sessions climb with every request). With sticky \
             sessions each client stays on its backend and sessions break only when backend 3 \
             dies at 30 s and its clients are moved elsewhere.",
+        metric: "broken sessions",
         params: &[
             ("backends", "4"),
             ("arrival_rate", "240"),
@@ -98,6 +102,7 @@ pub const PRESETS: &[Preset] = &[
             slowest backend as much work as the fastest, so its queue overflows and the 99th \
             percentile explodes. Least connections, power of two choices and peak EWMA notice \
             the backlog and steer away from it, getting close to the all-seeing oracle.",
+        metric: "p99 latency",
         params: &[
             ("backends", "8"),
             ("speed_spread", "0.8"),
@@ -128,6 +133,7 @@ pub const PRESETS: &[Preset] = &[
             robin sends two requests in three to another region, so the median pays a cross-region \
             round trip; the region-aware balancer keeps each request at home unless the local \
             backends are backed up, and the median falls to little more than the service time.",
+        metric: "p50 latency",
         params: &[
             ("backends", "6"),
             ("regions", "3"),

@@ -1,6 +1,7 @@
 //! What a load-balancing run measured, at the end or at any moment during it.
 
 use super::model::LoadBalancer;
+use super::params::Params;
 use crate::dashboard::{Dashboard, Panel, Stat, Trace};
 use crate::report::LatencySummary;
 use archsim_core::Simulation;
@@ -97,7 +98,7 @@ pub struct Report {
 impl Report {
     /// What the playground shows of this report: headline numbers, latency
     /// percentiles, throughput and errors, load per backend.
-    pub fn dashboard(&self) -> Dashboard {
+    pub fn dashboard(&self, params: &Params) -> Dashboard {
         let s = &self.series;
         Dashboard {
             time: s.time.clone(),
@@ -106,11 +107,12 @@ impl Report {
                 Stat::count("completed", self.completed),
                 Stat::count("rejected", self.rejected),
                 Stat::count("failed", self.failed),
-                Stat::count("timed out", self.timed_out),
+                Stat::count("timed out", self.timed_out).given("timeout", params.timeout > 0.0),
                 Stat::millis("p50 latency", self.latency.p50),
                 Stat::millis("p99 latency", self.latency.p99),
                 Stat::plain("load imbalance", self.load_imbalance),
-                Stat::count("broken sessions", self.broken_sessions),
+                Stat::count("broken sessions", self.broken_sessions)
+                    .given("sticky_sessions", params.sticky_sessions),
             ],
             panels: vec![
                 Panel {
@@ -158,6 +160,7 @@ impl Report {
                     lines: vec![Trace::full("errors", &s.errors)],
                 },
             ],
+            moments: Vec::new(),
         }
     }
 

@@ -46,6 +46,11 @@ pub(super) struct Migration {
     pub(super) moved_rows: u64,
     /// Rows copied and committed so far.
     pub(super) copied_rows: u64,
+    /// Per shard (by index), rows still to leave it: the movement the
+    /// diagram shows, shard by shard.
+    pub(super) to_leave: Vec<u64>,
+    /// Per shard, rows still to arrive on it.
+    pub(super) to_arrive: Vec<u64>,
     /// When it started.
     pub(super) started: SimTime,
     /// When the last batch was committed.
@@ -81,6 +86,16 @@ impl Migration {
             }
         }
         let mut moved_rows = 0;
+        let shards = pairs
+            .keys()
+            .map(|&(from, to)| from.max(to) as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let (mut to_leave, mut to_arrive) = (vec![0; shards], vec![0; shards]);
+        for (&(from, to), rows) in &pairs {
+            to_leave[from as usize] += rows.len() as u64;
+            to_arrive[to as usize] += rows.len() as u64;
+        }
         let mut queues: Vec<VecDeque<Batch>> = pairs
             .into_iter()
             .map(|((from, to), mut rows)| {
@@ -109,6 +124,8 @@ impl Migration {
             target,
             moved_rows,
             copied_rows: 0,
+            to_leave,
+            to_arrive,
             started: now,
             finished: pending.is_empty().then_some(now),
             in_flight: 0,
@@ -138,10 +155,13 @@ impl Migration {
             .then_some(self.next_release)
     }
 
-    /// A batch of `rows` rows was committed at `now`.
-    pub(super) fn committed(&mut self, rows: usize, now: SimTime) {
+    /// `batch` was committed at `now`.
+    pub(super) fn committed(&mut self, batch: &Batch, now: SimTime) {
+        let rows = batch.rows.len() as u64;
         self.in_flight -= 1;
-        self.copied_rows += rows as u64;
+        self.copied_rows += rows;
+        self.to_leave[batch.from as usize] -= rows;
+        self.to_arrive[batch.to as usize] -= rows;
         if self.pending.is_empty() && self.in_flight == 0 {
             self.finished = Some(now);
         }
@@ -208,6 +228,15 @@ mod tests {
         let first: Vec<(u32, u32)> = m.pending.iter().take(3).map(|b| (b.from, b.to)).collect();
         assert!(first[0] != first[1] && first[1] != first[2], "{first:?}");
         assert!((m.moved_fraction - 0.75).abs() < 0.05);
+        // What leaves some shard arrives on another.
+        assert_eq!(m.to_leave.iter().sum::<u64>(), m.moved_rows);
+        assert_eq!(m.to_arrive.iter().sum::<u64>(), m.moved_rows);
+        assert_eq!(
+            m.to_leave.get(3).copied().unwrap_or(0),
+            0,
+            "the new shard only takes rows"
+        );
+        assert!(m.to_arrive[3] > 0);
     }
 
     #[test]
@@ -224,8 +253,12 @@ mod tests {
         }
         assert!(m.release(t(100)).is_none(), "the limit holds");
         assert_eq!(m.next_release(), None);
-        m.committed(BATCH_ROWS, t(100));
+        let (from, to) = (first.from as usize, first.to as usize);
+        let (leaving, arriving) = (m.to_leave[from], m.to_arrive[to]);
+        m.committed(&first, t(100));
         assert_eq!(m.copied_rows, BATCH_ROWS as u64);
+        assert_eq!(m.to_leave[from], leaving - BATCH_ROWS as u64);
+        assert_eq!(m.to_arrive[to], arriving - BATCH_ROWS as u64);
         let again = m.release(t(100)).expect("room again");
         m.retry(again, t(100));
         assert_eq!(m.next_release(), Some(t(101)), "a failed batch waits");

@@ -146,8 +146,11 @@ impl Runnable for Kind {
     fn report(sim: &Simulation<ShardedDatabase>) -> Report {
         Report::of(sim)
     }
-    fn dashboard(report: &Report) -> Dashboard {
-        report.dashboard()
+    fn dashboard(sim: &Simulation<ShardedDatabase>) -> Dashboard {
+        Dashboard {
+            moments: sim.model().moments(sim.now()),
+            ..Report::of(sim).dashboard(sim.model().params())
+        }
     }
     fn view(sim: &Simulation<ShardedDatabase>) -> Snapshot {
         sim.snapshot()

@@ -20,7 +20,8 @@ use super::dataset::Dataset;
 use super::migration::{Batch, COPY_COST, Migration};
 use super::params::{MigrationReads, Params, ShardKey};
 use super::slots::{Handle, Slots};
-use crate::fault::{Fault, FaultKind};
+use crate::dashboard::Moment;
+use crate::fault::{self, Fault, FaultKind};
 use crate::keyspace::{Placement, Zipf};
 use archsim_core::{
     Condition, Context, CounterId, Distribution, GaugeId, HistogramId, InFlight, Metrics, Model,
@@ -282,6 +283,11 @@ pub struct MigrationView {
     pub copied_rows: u64,
     /// Whether every row has moved.
     pub done: bool,
+    /// Per shard (by index; none past the last that takes part), rows
+    /// still to leave it.
+    pub to_leave: Vec<u64>,
+    /// Per shard, likewise, rows still to arrive on it.
+    pub to_arrive: Vec<u64>,
 }
 
 /// Everything the diagram draws at one instant.
@@ -403,6 +409,27 @@ impl ShardedDatabase {
             ids,
             params: params.clone(),
         }
+    }
+
+    /// What the charts mark up to `now`: the faults, and a resharding
+    /// starting and ending.
+    pub fn moments(&self, now: SimTime) -> Vec<Moment> {
+        let mut moments = fault::moments(&self.faults, "shard", now);
+        if let Some(m) = &self.migration {
+            let ends = m.finished.filter(|&t| t > m.started);
+            for (at, what) in [
+                (Some(m.started), "resharding starts"),
+                (ends, "resharding done"),
+            ] {
+                if let Some(at) = at.filter(|&t| t <= now) {
+                    moments.push(Moment {
+                        at: at.as_secs_f64(),
+                        what: what.into(),
+                    });
+                }
+            }
+        }
+        Moment::in_order(moments)
     }
 
     /// The parameters the model was built with.
@@ -898,7 +925,7 @@ impl ShardedDatabase {
         let Some(m) = self.migration.as_mut() else {
             return;
         };
-        m.committed(batch.rows.len(), now);
+        m.committed(&batch, now);
         let (progress, done) = (m.progress(), m.done());
         cx.set_gauge(self.ids.progress, progress);
         self.update_unavailable(cx);
@@ -1033,6 +1060,8 @@ impl Model for ShardedDatabase {
                 moved_rows: m.moved_rows,
                 copied_rows: m.copied_rows,
                 done: m.done(),
+                to_leave: m.to_leave.clone(),
+                to_arrive: m.to_arrive.clone(),
             }),
         }
     }

@@ -14,6 +14,7 @@ pub const PRESETS: &[Preset] = &[
             user id over four shards, each holds about a quarter of the rows and takes a similar \
             share of the queries, and the same traffic is served with nothing rejected and a \
             p99 under 150 ms.",
+        metric: "rejected",
         params: &[("query_mix", "0"), ("request_rate", "500")],
         seed: 21,
         mindmap_leaf: "Scalability: Distributes data across multiple database servers",
@@ -31,6 +32,7 @@ pub const PRESETS: &[Preset] = &[
             asked of all eight shards: eight requests per query, every shard about three \
             quarters busy, and the median query waits several times as long, for the slowest \
             of its eight answers.",
+        metric: "requests per query",
         params: &[("shards", "8"), ("request_rate", "150")],
         seed: 22,
         mindmap_leaf: "Performance: Queries can be directed to specific shards",
@@ -49,6 +51,7 @@ pub const PRESETS: &[Preset] = &[
             times that of the user-id shards. By creation date the rows are spread evenly, \
             yet the shards holding the last few days take far more than their share of the \
             traffic: the rows are balanced, the load is not.",
+        metric: "load imbalance",
         params: &[
             ("shards", "8"),
             ("strategy", "consistent_hashing"),
@@ -70,6 +73,7 @@ pub const PRESETS: &[Preset] = &[
             shard, which rejects queries while the first shards idle, although every shard \
             holds exactly the same number of rows. Hashing the same ids scatters neighbours \
             over all eight shards and the hot spot disappears.",
+        metric: "load imbalance",
         params: &[
             ("shards", "8"),
             ("shard_key", "user_id"),
@@ -92,6 +96,7 @@ pub const PRESETS: &[Preset] = &[
             so their median rises with every doubling. And each costs one request per shard, \
             so the work per query grows from 1.2 shard requests with two shards to 4 with \
             sixteen.",
+        metric: "scatter-gather p99",
         params: &[("query_mix", "0.2"), ("request_rate", "200")],
         seed: 25,
         mindmap_leaf: "Cross-shard queries can be complex and less performant",
@@ -108,6 +113,7 @@ pub const PRESETS: &[Preset] = &[
             the queries the busiest shard's queue is longer and the p99 rises. Consistent \
             hashing, jump hash and the directory move only about one row in five — the new \
             shard's share — and finish in about 4 s.",
+        metric: "keys that move",
         params: &[
             ("shards", "4"),
             ("reshard_to", "5"),
@@ -130,6 +136,7 @@ pub const PRESETS: &[Preset] = &[
             those rows fails, and so does every scatter-gather query, since it needs every \
             shard. With a standby replica the rows are unavailable only until the replica is \
             promoted, 5 s later, and about a quarter as many queries fail.",
+        metric: "failed",
         params: &[
             ("shards", "4"),
             ("faults", "20:down:2,40:recover:2"),
@@ -151,6 +158,7 @@ pub const PRESETS: &[Preset] = &[
             is committed costs nothing extra. Reading the new shard first misses every row not \
             copied yet and must then ask the old shard as well: during the migration the shards \
             receive about a third more requests, and the median lookup is slower.",
+        metric: "requests per query",
         params: &[
             ("shards", "4"),
             ("reshard_to", "8"),

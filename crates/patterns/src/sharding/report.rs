@@ -1,6 +1,7 @@
 //! What a sharding run measured, at the end or at any moment during it.
 
 use super::model::ShardedDatabase;
+use super::params::Params;
 use crate::dashboard::{Dashboard, Panel, Stat, Trace};
 use crate::report::LatencySummary;
 use archsim_core::Simulation;
@@ -183,7 +184,7 @@ impl Report {
     /// What the playground shows of this report: headline numbers, latency
     /// of both kinds of query, load and rows per shard, the migration and
     /// what is unavailable.
-    pub fn dashboard(&self) -> Dashboard {
+    pub fn dashboard(&self, params: &Params) -> Dashboard {
         let s = &self.series;
         let per_shard = |series: &[Vec<f64>]| {
             series
@@ -205,11 +206,15 @@ impl Report {
                 Stat::millis("hot-shard p99", self.latency.hot_shard_p99),
                 Stat::plain("load imbalance", self.load_imbalance),
                 Stat::plain("requests per query", self.requests_per_query),
-                Stat::percent("keys moved", self.moved_fraction),
+                // The resharding's plan, and its one measure of progress
+                // (the diagram's too): rows copied of the rows to move.
+                Stat::percent("keys that move", self.moved_fraction)
+                    .given("reshard_to", params.reshard_to > 0),
                 Stat::percent(
-                    "migrated",
+                    "resharding done",
                     self.migration.as_ref().map_or(0.0, |m| m.progress),
-                ),
+                )
+                .given("reshard_to", params.reshard_to > 0),
                 Stat::percent("peak unavailable", self.peak_unavailable),
             ],
             panels: vec![
@@ -245,7 +250,7 @@ impl Report {
                     title: "Migration and availability",
                     unit: "%",
                     lines: vec![
-                        Trace::full("rows moved", &percent(&s.migration_progress)),
+                        Trace::full("resharding done", &percent(&s.migration_progress)),
                         Trace::full("rows unavailable", &percent(&s.unavailable)),
                     ],
                 },
@@ -269,7 +274,10 @@ impl Report {
                 Panel {
                     title: "Migration progress",
                     unit: "%",
-                    lines: vec![Trace::full("rows moved", &percent(&s.migration_progress))],
+                    lines: vec![Trace::full(
+                        "resharding done",
+                        &percent(&s.migration_progress),
+                    )],
                 },
                 Panel {
                     title: "Rows unavailable",
@@ -277,6 +285,7 @@ impl Report {
                     lines: vec![Trace::full("unavailable", &percent(&s.unavailable))],
                 },
             ],
+            moments: Vec::new(),
         }
     }
 
