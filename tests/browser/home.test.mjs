@@ -97,6 +97,9 @@ describe('the home page mind-map', () => {
     assert.match(await target.textContent(), /stampede/i);
     const top = await target.evaluate((e) => e.getBoundingClientRect().top);
     assert.ok(top >= 0 && top < 300, `the heading is at the top of the window (${top} px)`);
+    // And the chapter leads back to the map.
+    await p.page.getByRole('link', { name: '← The map' }).click();
+    await p.page.getByRole('tree', { name: 'Mind-map of the architecture patterns' }).waitFor();
     await done(p);
   });
 
@@ -109,6 +112,33 @@ describe('the home page mind-map', () => {
     await visit(p.page, base);
     await nodeStartingWith(p.page, 'Prevents any single server').locator('.badge.run').click();
     await p.page.waitForURL(/load-balancing\/index\.html#\/sim\/lb-overload/);
+    await done(p);
+  });
+
+  test('a leaf of several experiments opens a chooser, by tap and by keyboard', async () => {
+    const p = await fresh({ hasTouch: true });
+    await visit(p.page, base);
+    const leaf = nodeStartingWith(p.page, 'Operational complexity in managing a sharded');
+    await leaf.waitFor();
+    const chooser = p.page.getByRole('complementary', { name: 'Choose an experiment' });
+    // A tap (no hover first) opens the chooser, not the first experiment.
+    await leaf.locator('.badge.run').tap();
+    await chooser.waitFor();
+    assert.match(p.page.url(), /index\.html$|\/$/, 'the page stays on the map');
+    const runs = chooser.getByRole('link', { name: 'Run the experiment' });
+    assert.equal(await runs.count(), 3, 'one choice per experiment');
+    assert.equal(await p.page.evaluate(() => document.activeElement?.textContent), 'Run the experiment', 'the focus is on the first choice');
+    // Escape puts it away and gives the focus back to the leaf.
+    await p.page.keyboard.press('Escape');
+    await until('the chooser to close', async () => (await chooser.count()) === 0);
+    assert.match(await focused(p.page), /^Operational complexity/);
+    // Enter on the leaf opens it again; the third choice opens the third experiment.
+    await p.page.keyboard.press('Enter');
+    await chooser.waitFor();
+    const third = await runs.nth(2).getAttribute('href');
+    await runs.nth(2).tap();
+    await p.page.waitForURL((u) => u.href.endsWith(third.replace(/^.*#/, '#')));
+    await p.page.getByRole('heading', { level: 1 }).waitFor();
     await done(p);
   });
 
@@ -423,6 +453,159 @@ describe('the map editor', () => {
       await node(p.page, 'Architectures').waitFor();
       await done(p);
     }
+  });
+
+  test('folds made on the map are kept in the link, and the link opens with them', async () => {
+    const p = await fresh({ permissions: ['clipboard-read', 'clipboard-write'] });
+    await visit(p.page, base, EDITOR);
+    const source = p.page.getByRole('textbox', { name: 'Markmap markdown of the map' });
+    const typed = '# Fruit\n## Apples\n- Cox\n## Pears <!-- markmap: fold -->\n- Conference\n';
+    await source.fill(typed);
+    await node(p.page, 'Fruit').waitFor();
+    const hash = () => new URL(p.page.url()).hash;
+    assert.match(hash(), /^#[A-Za-z0-9_-]+$/, 'a map as written has no fold part');
+    // Fold Apples, unfold Pears (folded by its comment).
+    await node(p.page, 'Apples').click();
+    await until('Cox to hide', async () => !(await node(p.page, 'Cox').isVisible()));
+    await node(p.page, 'Pears').click();
+    await until('Conference to show', () => node(p.page, 'Conference').isVisible());
+    await until('the folds in the link', () => /^#[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(hash()));
+    const link = p.page.url();
+    const folded = async (page) => {
+      await node(page, 'Fruit').waitFor();
+      assert.equal(await node(page, 'Apples').getAttribute('aria-expanded'), 'false');
+      assert.equal(await node(page, 'Cox').isVisible(), false);
+      assert.equal(await node(page, 'Pears').getAttribute('aria-expanded'), 'true');
+      assert.equal(await node(page, 'Conference').isVisible(), true);
+    };
+    // The copied link, opened again: the same folds.
+    await p.page.getByRole('button', { name: 'Copy link' }).click();
+    const copied = await until('the link to be copied', () => p.page.evaluate(() => navigator.clipboard.readText()));
+    assert.equal(copied, link);
+    await visit(p.page, '', copied);
+    await folded(p.page);
+    // And reloaded.
+    await p.page.reload();
+    await p.page.locator('main:not(.outline) h1').first().waitFor();
+    assert.equal(p.page.url(), link);
+    await folded(p.page);
+    assert.equal(await p.page.getByRole('alert').count(), 0);
+    // An edit starts the new map from its own folds, and the link says so.
+    await source.fill(typed.replace('Cox', 'Cox and Gala'));
+    await node(p.page, 'Cox and Gala').waitFor();
+    assert.match(hash(), /^#[A-Za-z0-9_-]+$/);
+    await done(p);
+
+    // And in a fresh browser.
+    const q = await fresh();
+    await visit(q.page, '', link);
+    assert.equal(await q.page.getByRole('textbox', { name: 'Markmap markdown of the map' }).inputValue(), typed);
+    await folded(q.page);
+    await done(q);
+  });
+
+  test('a link whose folds are damaged says so and opens its map as written', async () => {
+    const p = await fresh();
+    await visit(p.page, base, EDITOR);
+    await p.page.getByRole('textbox', { name: 'Markmap markdown of the map' }).fill('# Fruit\n## Apples\n- Cox\n## Pears <!-- markmap: fold -->\n- Conference\n');
+    await node(p.page, 'Fruit').waitFor();
+    const data = new URL(p.page.url()).hash.slice(1);
+    await done(p);
+    // A character base64url lacks, and folds of more branches than the map has.
+    for (const folds of ['A+', '_-']) {
+      const q = await fresh();
+      await visit(q.page, base, `${EDITOR}#${data}.${folds}`);
+      const alert = q.page.getByRole('alert');
+      await alert.waitFor();
+      assert.match(await alert.textContent(), /^This link's folds could not be read: .+\. Showing the map as written instead\.$/);
+      await node(q.page, 'Fruit').waitFor();
+      assert.equal(await node(q.page, 'Apples').getAttribute('aria-expanded'), 'true');
+      assert.equal(await node(q.page, 'Pears').getAttribute('aria-expanded'), 'false', 'as its fold comment says');
+      await done(q);
+    }
+  });
+
+  for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 900 }]) {
+    test(`a long line wraps, and the gutter's numbers stay beside their lines (${viewport.width} px)`, async () => {
+      const p = await fresh({ viewport });
+      await visit(p.page, base, EDITOR);
+      const source = p.page.getByRole('textbox', { name: 'Markmap markdown of the map' });
+      const long = (n) => `- ${'a leaf that goes on and on '.repeat(n)}end`;
+      // Taller than the editor, with lines that wrap over two, three and many rows.
+      const lines = ['# Long lines', long(3), ...Array.from({ length: 30 }, (_, i) => `- leaf ${i}`), long(6), long(20), '- last'];
+      await source.fill(lines.join('\n'));
+      await node(p.page, 'Long lines').waitFor();
+      const sizes = await source.evaluate((t) => ({
+        scrollWidth: t.scrollWidth,
+        clientWidth: t.clientWidth,
+        scrollHeight: t.scrollHeight,
+        clientHeight: t.clientHeight,
+        gutter: document.querySelector('.code-backdrop').scrollHeight,
+      }));
+      assert.ok(sizes.scrollWidth <= sizes.clientWidth, `no horizontal scroll (${sizes.scrollWidth} > ${sizes.clientWidth})`);
+      assert.ok(sizes.scrollHeight > sizes.clientHeight, 'the text is taller than the editor');
+      // The gutter wraps each line where the textarea does: as tall in all.
+      // (A line wrapped differently would be a whole row, 20 px, out.)
+      assert.ok(Math.abs(sizes.gutter - sizes.scrollHeight) <= 1, `the gutter is as tall as the text (${sizes.gutter} vs ${sizes.scrollHeight})`);
+      const rows = await p.page.locator('.code-line').evaluateAll((ls) => ls.map((l) => l.getBoundingClientRect().height));
+      assert.equal(rows.length, lines.length, 'one number per line');
+      assert.ok(rows[1] > rows[0] && rows.at(-2) > rows[1], `a wrapped line's number row grows with it (${rows})`);
+      // Scrolled to the end, the last number is beside the last line.
+      await source.evaluate((t) => {
+        t.scrollTop = t.scrollHeight;
+        t.dispatchEvent(new Event('scroll'));
+      });
+      await until('the gutter to follow', () =>
+        p.page.evaluate(() => document.querySelector('.code-backdrop').scrollTop === document.querySelector('textarea.code').scrollTop),
+      );
+      const [last, area] = await Promise.all([
+        p.page.locator('.code-line').last().evaluate((l) => l.getBoundingClientRect().bottom),
+        source.evaluate((t) => t.getBoundingClientRect().bottom - parseFloat(getComputedStyle(t).paddingBottom)),
+      ]);
+      assert.ok(Math.abs(last - area) <= 1, `the last line ends where the text does (${last} vs ${area})`);
+      await done(p);
+    });
+  }
+
+  test('a syntax guide opens beside the editor, closed at first so a phone keeps the editor in view', async () => {
+    const p = await fresh({ viewport: { width: 390, height: 844 } });
+    await visit(p.page, base, EDITOR);
+    const guide = p.page.locator('details.syntax');
+    const source = p.page.getByRole('textbox', { name: 'Markmap markdown of the map' });
+    // Where an element is on the page, wherever the page is scrolled to.
+    const place = (locator) =>
+      locator.evaluate((e) => {
+        const r = e.getBoundingClientRect();
+        return { top: r.top + scrollY, left: r.left, width: r.width, height: r.height };
+      });
+    assert.equal(await guide.evaluate((d) => d.open), false);
+    const before = await place(source);
+    const closed = await place(guide);
+    assert.ok(closed.height < 40, `closed, the guide is one line (${closed.height} px)`);
+    assert.ok(closed.top > before.top, 'below the editor, not above it');
+    assert.equal(await guide.locator('summary').textContent(), 'Syntax (what Example draws)');
+    await guide.locator('summary').click();
+    assert.equal(await guide.evaluate((d) => d.open), true);
+    const sample = guide.locator('pre');
+    assert.ok(await sample.isVisible());
+    const text = await sample.textContent();
+    for (const syntax of ['## Headings make branches', '  - as they are indented', '<!-- markmap: fold -->', 'initialExpandLevel', '**Bold**', '![images](favicon.svg)', '- [ ] Checkboxes', '| a | b |', '```sh']) {
+      assert.ok(text.includes(syntax), `the guide shows ${syntax}`);
+    }
+    // Open, it pushes nothing aside: the editor keeps its place and size,
+    // and the page does not scroll sideways.
+    assert.deepEqual(await place(source), before);
+    assert.ok(await sample.evaluate((e) => e.scrollWidth <= e.clientWidth), 'its lines wrap, no sideways scroll');
+    // It is the Example's source: the button draws it.
+    await p.page.getByRole('button', { name: 'Example', exact: true }).click();
+    assert.equal(await source.inputValue(), text);
+    await node(p.page, 'My map').waitFor();
+    assert.equal(await p.page.locator('.map-problems li').count(), 0, 'no error, no warning');
+    // The keyboard closes it again.
+    await guide.locator('summary').focus();
+    await p.page.keyboard.press('Enter');
+    assert.equal(await guide.evaluate((d) => d.open), false);
+    await done(p);
   });
 
   test('a leaf of a map in the editor still opens its experiment', async () => {

@@ -34,7 +34,7 @@ mod site;
 
 use app::{App, EditorApp, Pages, Registered};
 use archsim_patterns::{Pattern, View};
-use components::diagram::Frame;
+use components::diagram::{Frame, Key};
 use site::Site;
 use std::rc::Rc;
 use yew::Html;
@@ -46,6 +46,8 @@ pub struct PatternUi {
     pub pattern: &'static Pattern,
     /// Its picture of one run at one moment.
     pub diagram: fn(&View, Frame) -> Html,
+    /// What the picture's marks mean.
+    pub legend: fn() -> Vec<Key>,
 }
 
 fn start(site: Site, registered: Vec<&'static PatternUi>, pages: Pages) {

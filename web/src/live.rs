@@ -133,6 +133,11 @@ fn variant_label(experiment: &archsim_patterns::Experiment, key: &str, value: &s
 }
 
 impl Run {
+    /// When the run ended (reached its end or stalled), once it has.
+    pub(crate) fn ended_at(&self) -> Option<SimTime> {
+        self.sim.finished().then(|| self.sim.now())
+    }
+
     /// Until when the run is still warming up (its headline numbers measure
     /// nothing yet), if it is.
     pub(crate) fn warming_up_until(&self) -> Option<SimTime> {

@@ -25,14 +25,17 @@ static PAGES: [PatternUi; 3] = [
     PatternUi {
         pattern: &archsim_patterns::load_balancing::PATTERN,
         diagram: balancer_diagram::draw,
+        legend: balancer_diagram::legend,
     },
     PatternUi {
         pattern: &archsim_patterns::caching::PATTERN,
         diagram: cache_diagram::draw,
+        legend: cache_diagram::legend,
     },
     PatternUi {
         pattern: &archsim_patterns::sharding::PATTERN,
         diagram: shard_diagram::draw,
+        legend: shard_diagram::legend,
     },
 ];
 
@@ -97,8 +100,17 @@ async fn every_experiment_page_shows_its_preset() {
             .iter()
             .filter_map(|d| d.text_content())
             .collect();
-        let stats = experiment.start().expect("presets run").dashboard().stats;
-        for stat in stats {
+        // The page shows every stat that means something in this run, or
+        // whose setting the preset compares (`Stat::applies`).
+        let dashboard = experiment.start().expect("presets run").dashboard();
+        let varied = preset
+            .compare
+            .map_or(experiment.pattern().default_variants().key, |v| v.key);
+        let shown = dashboard
+            .stats
+            .iter()
+            .filter(|s| s.applies(std::slice::from_ref(&dashboard), varied));
+        for stat in shown {
             assert!(
                 terms.iter().any(|t| t == stat.label),
                 "{}: {} missing from {terms:?}",

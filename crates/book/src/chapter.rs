@@ -41,12 +41,14 @@ pub(crate) fn expand(
     let mut problems = Vec::new();
     let mut copied = 0;
     let mut first_experiment = true;
+    let mut pattern_page = None;
     for found in directive::find(text) {
         let source = &text[found.span.clone()];
         let expanded = found.directive.and_then(|d| match d {
             Directive::Sim { preset } => preset::find(&preset)
                 .map(|(pattern, p)| {
                     let page = embed::pattern_page(playground, pattern.id());
+                    pattern_page.get_or_insert_with(|| page.clone());
                     let anchored = !on_headings.contains(&preset);
                     let html = embed::experiment(p, &page, first_experiment, anchored);
                     first_experiment = false;
@@ -69,9 +71,34 @@ pub(crate) fn expand(
     }
     out.push_str(&text[copied..]);
     if problems.is_empty() {
-        Ok(out)
+        Ok(match pattern_page {
+            Some(page) => with_way_back(&out, playground, &page),
+            None => out,
+        })
     } else {
         Err(problems)
+    }
+}
+
+/// `chapter` with a line under its title back to the map (`home`) and to
+/// the page of its pattern's experiments (`page`): the book is a way in
+/// from the map, and a way back to it.
+fn with_way_back(chapter: &str, home: &str, page: &str) -> String {
+    let crumbs = format!(
+        "\n<p class=\"archsim-crumbs\"><a href=\"{home}\">← The map</a> · \
+         <a href=\"{page}\">Run this chapter's experiments</a></p>\n"
+    );
+    let title_end = chapter
+        .lines()
+        .scan(0, |at, line| {
+            *at += line.len() + 1;
+            Some((line, *at))
+        })
+        .find(|(line, _)| line.starts_with("# "))
+        .map(|(_, end)| end.min(chapter.len()));
+    match title_end {
+        Some(end) => format!("{}{crumbs}{}", &chapter[..end], &chapter[end..]),
+        None => format!("{crumbs}{chapter}"),
     }
 }
 
@@ -87,7 +114,11 @@ mod tests {
         // The first experiment's anchor is its section's heading; the
         // second one in the section keeps it on its figure.
         assert!(
-            out.starts_with("# LB {#lb-distribute}\n\n\n<script>"),
+            out.starts_with(
+                "# LB {#lb-distribute}\n\n<p class=\"archsim-crumbs\"><a href=\"../index.html\">\
+                 ← The map</a> · <a href=\"../load-balancing/index.html\">Run this chapter's \
+                 experiments</a></p>\n\n\n<script>"
+            ),
             "{out}"
         );
         assert!(out.contains(

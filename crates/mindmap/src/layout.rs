@@ -120,6 +120,24 @@ pub struct Layout {
 /// assert!(laid.boxes[3].is_none());
 /// ```
 pub fn layout(map: &Mindmap, sizes: &[Size], expanded: &[bool]) -> Layout {
+    let o = &map.options;
+    layout_spaced(
+        map,
+        sizes,
+        expanded,
+        (o.spacing_horizontal, o.spacing_vertical),
+    )
+}
+
+/// [`layout`] with `(horizontal, vertical)` spacing instead of the map's
+/// own: a viewer may space a map out for its screen (a phone's fingers)
+/// without copying the map.
+pub fn layout_spaced(
+    map: &Mindmap,
+    sizes: &[Size],
+    expanded: &[bool],
+    (horizontal, vertical): (f64, f64),
+) -> Layout {
     let shown = map.visible(expanded);
     let n = map.nodes.len();
     // The shown nodes, in pre-order, with local indices.
@@ -148,8 +166,8 @@ pub fn layout(map: &Mindmap, sizes: &[Size], expanded: &[bool]) -> Layout {
     let rects = tidy(
         &parents,
         &node_sizes,
-        spacing(map.options.spacing_horizontal),
-        spacing(map.options.spacing_vertical),
+        spacing(horizontal),
+        spacing(vertical),
     );
     let mut boxes = vec![None; n];
     let mut bounds: Option<Rect> = None;

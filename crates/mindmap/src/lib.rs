@@ -159,6 +159,7 @@ pub use error::{Error, ErrorKind, Warning};
 pub use inline::Inline;
 pub use layout::{
     GLYPH_WIDTH, LINE_HEIGHT, Layout, Rect, Size, estimate_size, estimate_sizes, layout,
+    layout_spaced,
 };
 pub use map::{Mindmap, Node, NodeKind, collapse_whitespace};
 pub use options::Options;

@@ -1,15 +1,55 @@
-//! A mind-map's markdown in a link: raw deflate, then base64url.
+//! A mind-map in a link: its markdown, raw deflated then base64url, and
+//! the branches the visitor folded or unfolded.
 //!
 //! The map editor puts the whole map in the URL fragment
-//! (`#/map/<data>`), so sharing a map needs no server; it lives here, with
-//! the reader, so that the fuzz target and the tests reach it without a
-//! browser. Deflate shrinks
-//! markdown to a third or less; base64url (RFC 4648 §5, no padding) keeps
-//! the result to characters a path segment carries unescaped. Decoding
-//! never trusts its input: a mangled or truncated link, a decompression
-//! bomb or bytes that are not UTF-8 each come back as a [`LinkError`] that
-//! says what is wrong, never as a panic.
+//! (`map/index.html#<data>`), so sharing a map needs no server; it lives
+//! here, with the reader, so that the fuzz target and the tests reach it
+//! without a browser. Deflate shrinks markdown to a third or less;
+//! base64url (RFC 4648 §5, no padding) keeps the result to characters a
+//! fragment carries unescaped.
+//!
+//! Folds follow the map after a `.`, a character base64url never uses:
+//! `<map>.<folds>`. A link without them (`<map>` alone, as every link was
+//! before folds were kept) opens as it always did: with the map's own
+//! folds, folded to its branches if the whole map is too small to read. A
+//! fold part, even an empty one, pins the folds (a mail program that drops
+//! the `.` ending a link gives the map's own folds back, nothing worse).
+//! It is one bit per branch (a node with children) in the map's order, set
+//! where the visitor folded or unfolded the branch against the map's own
+//! folds (its fold comments and `initialExpandLevel`), six to a base64url
+//! character, the first branch in the lowest bit, trailing zeros left off:
+//! a character for every six branches at most. Bits name branches of the
+//! parsed map, not lines of its text: a link always carries the text its
+//! folds were made on.
+//!
+//! Decoding never trusts its input: a mangled or truncated link, a
+//! decompression bomb, bytes that are not UTF-8 or folds of more branches
+//! than the map has each come back as a [`LinkError`] that says what is
+//! wrong, never as a panic.
+//!
+//! ```
+//! use archsim_mindmap::{link, parse};
+//!
+//! let markdown = "# Root\n## A <!-- markmap: fold -->\n- a1\n## B\n- b1\n";
+//! let map = parse(markdown).unwrap();
+//! let data = link::encode(markdown);
+//! assert_eq!(link::decode(&data).as_deref(), Ok(markdown));
+//! assert_eq!(link::decode_folds(&map, &data), Ok(None), "no fold part");
+//!
+//! // The visitor unfolds A (branch 1) and folds B (branch 2): bits 1 and 2.
+//! let expanded = vec![true, true, true, false, true];
+//! let shared = link::with_folds(&data, &link::encode_folds(&map, &expanded));
+//! assert!(shared.ends_with(".G"));
+//! assert_eq!(link::decode(&shared).as_deref(), Ok(markdown));
+//! assert_eq!(link::decode_folds(&map, &shared), Ok(Some(expanded)));
+//!
+//! // As written (A folded, the root and B open), pinned.
+//! assert_eq!(link::encode_folds(&map, &map.initial_expanded()), "");
+//! let pinned = link::with_folds(&data, "");
+//! assert_eq!(link::decode_folds(&map, &pinned), Ok(Some(map.initial_expanded())));
+//! ```
 
+use crate::Mindmap;
 use std::fmt;
 
 /// The largest map a link may expand to. A real map is a few kilobytes;
@@ -21,6 +61,9 @@ pub const MAX_MAP_BYTES: usize = 1 << 20;
 const LEVEL: u8 = 9;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// What ends a link's map and starts its folds.
+const FOLDS: char = '.';
 
 /// Why a map link could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +85,9 @@ pub enum LinkError {
     TooLarge,
     /// The map is not UTF-8 text.
     NotText,
+    /// The folds name a branch past the map's last: they were made on
+    /// another map, or altered.
+    TooManyFolds,
 }
 
 impl fmt::Display for LinkError {
@@ -70,6 +116,9 @@ impl fmt::Display for LinkError {
                 MAX_MAP_BYTES / 1024
             ),
             LinkError::NotText => write!(f, "the map in the link is not UTF-8 text"),
+            LinkError::TooManyFolds => {
+                write!(f, "the link folds more branches than its map has")
+            }
         }
     }
 }
@@ -82,8 +131,80 @@ pub fn encode(markdown: &str) -> String {
     ))
 }
 
-/// The markdown in link `data`, or what is wrong with it.
+/// Link `data` of a map (from [`encode`]) with `folds` (from
+/// [`encode_folds`]), pinned even when empty.
+pub fn with_folds(data: &str, folds: &str) -> String {
+    let mut out = String::with_capacity(data.len() + 1 + folds.len());
+    out.push_str(data);
+    out.push(FOLDS);
+    out.push_str(folds);
+    out
+}
+
+/// The folds part of a link for `map` shown with `expanded` (one entry per
+/// node, as in [`Mindmap::visible`]; a missing one is the map's own
+/// fold): empty when every branch is as the map has it.
+pub fn encode_folds(map: &Mindmap, expanded: &[bool]) -> String {
+    let mut sextets = Vec::new();
+    for (k, node) in branches(map).enumerate() {
+        if k % 6 == 0 {
+            sextets.push(0);
+        }
+        // Expanded where the map folds it, or folded where it does not.
+        if expanded.get(node) == Some(&map.nodes[node].folded) {
+            sextets[k / 6] |= 1 << (k % 6);
+        }
+    }
+    while sextets.last() == Some(&0) {
+        sextets.pop();
+    }
+    sextets
+        .into_iter()
+        .map(|s| char::from(ALPHABET[s]))
+        .collect()
+}
+
+/// Which nodes of `map` link `data` expands: the map's own folds
+/// ([`Mindmap::initial_expanded`]) with the branches its fold part names
+/// turned over; `None` when it has no fold part.
+///
+/// # Errors
+/// A character of the folds that base64url does not have (at its position
+/// in `data`), or a branch past the map's last.
+pub fn decode_folds(map: &Mindmap, data: &str) -> Result<Option<Vec<bool>>, LinkError> {
+    let Some((before, folds)) = data.split_once(FOLDS) else {
+        return Ok(None);
+    };
+    let mut expanded = map.initial_expanded();
+    let start = before.chars().count() + 1;
+    let mut branches = branches(map);
+    for (k, found) in folds.chars().enumerate() {
+        let bits = sextet(found).ok_or(LinkError::NotBase64 {
+            position: start + k,
+            found,
+        })?;
+        for bit in 0..6 {
+            let branch = branches.next();
+            if bits >> bit & 1 == 1 {
+                let node = branch.ok_or(LinkError::TooManyFolds)?;
+                expanded[node] = !expanded[node];
+            }
+        }
+    }
+    Ok(Some(expanded))
+}
+
+/// The nodes that can be folded, in the map's order.
+fn branches(map: &Mindmap) -> impl Iterator<Item = usize> + '_ {
+    map.nodes
+        .iter()
+        .filter(|n| !n.children.is_empty())
+        .map(|n| n.index)
+}
+
+/// The markdown in link `data` (its folds aside), or what is wrong with it.
 pub fn decode(data: &str) -> Result<String, LinkError> {
+    let data = data.split_once(FOLDS).map_or(data, |(map, _)| map);
     if data.is_empty() {
         return Err(LinkError::Empty);
     }
@@ -116,11 +237,7 @@ fn base64url(bytes: &[u8]) -> String {
 fn from_base64url(text: &str) -> Result<Vec<u8>, LinkError> {
     let mut sextets = Vec::with_capacity(text.len());
     for (position, found) in text.chars().enumerate() {
-        let value = ALPHABET
-            .iter()
-            .position(|&a| char::from(a) == found)
-            .ok_or(LinkError::NotBase64 { position, found })?;
-        sextets.push(value as u32);
+        sextets.push(sextet(found).ok_or(LinkError::NotBase64 { position, found })?);
     }
     // Groups of 4 characters carry 3 bytes; a last group of 2 or 3 carries
     // 1 or 2. A last group of 1 cannot come from any bytes.
@@ -138,6 +255,14 @@ fn from_base64url(text: &str) -> Result<Vec<u8>, LinkError> {
         }
     }
     Ok(out)
+}
+
+/// The six bits base64url character `c` stands for.
+fn sextet(c: char) -> Option<u32> {
+    ALPHABET
+        .iter()
+        .position(|&a| char::from(a) == c)
+        .map(|v| v as u32)
 }
 
 #[cfg(test)]
@@ -226,5 +351,119 @@ mod tests {
             decode(&encode(&largest)).map(|s| s.len()),
             Ok(MAX_MAP_BYTES)
         );
+    }
+
+    /// `expanded` as a link carries it: a leaf has nothing to fold, so it
+    /// comes back as the map has it.
+    fn as_carried(map: &Mindmap, expanded: &[bool]) -> Vec<bool> {
+        map.nodes
+            .iter()
+            .map(|n| n.children.is_empty() || expanded[n.index])
+            .collect()
+    }
+
+    #[test]
+    fn folds_round_trip_in_a_few_characters() {
+        let map = crate::parse(MAP).unwrap();
+        let data = encode(MAP);
+        let collapsed: Vec<bool> = (0..map.len()).map(|i| i == 0).collect();
+        // Every third node turned over, leaves included.
+        let mixed: Vec<bool> = map
+            .initial_expanded()
+            .iter()
+            .enumerate()
+            .map(|(i, &e)| e != (i % 3 == 0))
+            .collect();
+        let branches = branches(&map).count();
+        for expanded in [vec![true; map.len()], collapsed, mixed] {
+            let folds = encode_folds(&map, &expanded);
+            assert!(folds.len() <= branches.div_ceil(6), "{folds}");
+            let link = with_folds(&data, &folds);
+            assert_eq!(decode(&link).as_deref(), Ok(MAP));
+            assert_eq!(
+                decode_folds(&map, &link),
+                Ok(Some(as_carried(&map, &expanded))),
+                "{link}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_link_without_folds_opens_as_before() {
+        let map = crate::parse(MAP).unwrap();
+        let data = encode(MAP);
+        assert!(!data.contains(FOLDS));
+        assert_eq!(decode(&data).as_deref(), Ok(MAP));
+        assert_eq!(decode_folds(&map, &data), Ok(None));
+        assert_eq!(encode_folds(&map, &map.initial_expanded()), "");
+        assert_eq!(
+            encode_folds(&map, &[]),
+            "",
+            "a missing entry is the map's own"
+        );
+        // A fold part with nothing in it, or only zeros, turns nothing
+        // over, but pins the map's own folds.
+        assert_eq!(with_folds(&data, ""), format!("{data}."));
+        for link in [format!("{data}."), format!("{data}.AAAA")] {
+            assert_eq!(decode_folds(&map, &link), Ok(Some(map.initial_expanded())));
+        }
+    }
+
+    #[test]
+    fn the_map_s_own_folds_are_the_baseline() {
+        // 0 R, 1 A (folded by its comment), 2 a, 3 B, 4 b: branches R, A, B.
+        let map = crate::parse("# R\n## A <!-- markmap: fold -->\n- a\n## B\n- b\n").unwrap();
+        assert_eq!(encode_folds(&map, &[true, false, true, true, true]), "");
+        assert_eq!(encode_folds(&map, &[true; 5]), "C");
+        assert_eq!(encode_folds(&map, &[false, false, true, true, true]), "B");
+        assert_eq!(
+            decode_folds(&map, "x.E"),
+            Ok(Some(vec![true, false, true, false, true])),
+            "bit 2: B folded"
+        );
+    }
+
+    #[test]
+    fn bad_folds_say_what_is_wrong() {
+        let map = crate::parse("# R\n## A\n- a\n## B\n- b\n").unwrap();
+        assert_eq!(
+            decode_folds(&map, "abc.A+"),
+            Err(LinkError::NotBase64 {
+                position: 5,
+                found: '+'
+            })
+        );
+        assert!(
+            decode_folds(&map, "abc.A+")
+                .unwrap_err()
+                .to_string()
+                .contains("'+' at position 6")
+        );
+        // A second mark is not base64url either.
+        assert_eq!(
+            decode_folds(&map, "abc.A.B"),
+            Err(LinkError::NotBase64 {
+                position: 5,
+                found: '.'
+            })
+        );
+        // Three branches: bit 3 and anything past the first character are
+        // branches the map does not have.
+        assert_eq!(
+            decode_folds(&map, "abc.H"),
+            Ok(Some(vec![false, false, true, false, true]))
+        );
+        for folds in ["I", "AB", "_"] {
+            assert_eq!(
+                decode_folds(&map, &format!("abc.{folds}")),
+                Err(LinkError::TooManyFolds),
+                "{folds}"
+            );
+        }
+        assert!(!LinkError::TooManyFolds.to_string().is_empty());
+        // The map itself still reads, whatever follows it.
+        let data = encode("# R\n");
+        assert_eq!(decode(&format!("{data}.+%")).as_deref(), Ok("# R\n"));
+        assert_eq!(decode(".AB"), Err(LinkError::Empty));
     }
 }

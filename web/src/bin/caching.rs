@@ -7,6 +7,7 @@ use archsim_web::components::cache_diagram;
 static PAGE: PatternUi = PatternUi {
     pattern: &archsim_patterns::caching::PATTERN,
     diagram: cache_diagram::draw,
+    legend: cache_diagram::legend,
 };
 
 fn main() {

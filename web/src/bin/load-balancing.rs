@@ -7,6 +7,7 @@ use archsim_web::components::balancer_diagram;
 static PAGE: PatternUi = PatternUi {
     pattern: &archsim_patterns::load_balancing::PATTERN,
     diagram: balancer_diagram::draw,
+    legend: balancer_diagram::legend,
 };
 
 fn main() {

@@ -7,6 +7,7 @@ use archsim_web::components::shard_diagram;
 static PAGE: PatternUi = PatternUi {
     pattern: &archsim_patterns::sharding::PATTERN,
     diagram: shard_diagram::draw,
+    legend: shard_diagram::legend,
 };
 
 fn main() {

@@ -7,7 +7,7 @@
 //! delay, is visible. Backends are buttons: choosing one lets a person break
 //! it or mend it.
 
-use crate::components::diagram::{self, DiagramProps, Frame, Marks};
+use crate::components::diagram::{self, DiagramProps, Frame, Key, Mark, Marks};
 use archsim_core::Condition;
 use archsim_patterns::View;
 use archsim_patterns::load_balancing::{Node, Snapshot};
@@ -27,6 +27,66 @@ type Props = DiagramProps<Snapshot>;
 /// The diagram of a run's [`View`]: what the pattern's page registers.
 pub fn draw(view: &View, frame: Frame) -> Html {
     diagram::draw::<BalancerDiagram, Snapshot>(view, frame)
+}
+
+/// What each mark of the diagram means. The dot at a backend's left is the
+/// lesson of the health checks: it is what the balancer believes, which
+/// lags behind what is true (the outline).
+pub fn legend() -> Vec<Key> {
+    vec![
+        Key {
+            mark: Mark::Disc {
+                group: "",
+                class: "dot request",
+            },
+            text: "request",
+        },
+        Key {
+            mark: Mark::Disc {
+                group: "",
+                class: "dot reply",
+            },
+            text: "reply",
+        },
+        Key {
+            mark: Mark::Disc {
+                group: "backend healthy",
+                class: "belief",
+            },
+            text: "the balancer believes the backend healthy",
+        },
+        Key {
+            mark: Mark::Disc {
+                group: "backend unhealthy",
+                class: "belief",
+            },
+            text: "… believes it unhealthy, and sends it nothing",
+        },
+        Key {
+            mark: Mark::Bar("slot busy"),
+            text: "busy worker",
+        },
+        Key {
+            mark: Mark::Bar("slot"),
+            text: "idle worker",
+        },
+        Key {
+            mark: Mark::Bar("queue"),
+            text: "queue, against its capacity",
+        },
+        Key {
+            mark: Mark::Outline("backend up"),
+            text: "up",
+        },
+        Key {
+            mark: Mark::Outline("backend slow"),
+            text: "slow",
+        },
+        Key {
+            mark: Mark::Outline("backend down"),
+            text: "down",
+        },
+    ]
 }
 
 struct Layout {

@@ -15,7 +15,7 @@
 //! hollow ones, writes squares, stale hits larger circles.
 
 use super::chart::PALETTE;
-use crate::components::diagram::{self, DiagramProps, Frame, Marks};
+use crate::components::diagram::{self, DiagramProps, Frame, Key, Mark, Marks, Shape};
 use archsim_core::Condition;
 use archsim_patterns::View;
 use archsim_patterns::caching::{MessageKind, Node, Snapshot};
@@ -27,6 +27,8 @@ const NODE_X: f64 = 200.0;
 const NODE_W: f64 = 200.0;
 const DB_X: f64 = 500.0;
 const DB_W: f64 = 120.0;
+/// Room at a node's right for its name, hit ratio and state.
+const LABEL_W: f64 = 78.0;
 /// Messages drawn at most, so a busy run stays cheap to render.
 const MAX_DOTS: usize = 400;
 /// How long a stale read flashes, in µs (the snapshot keeps 300 ms).
@@ -136,14 +138,6 @@ fn look(kind: MessageKind) -> (&'static str, Shape) {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    Dot,
-    Ring,
-    Square,
-    Large,
-}
-
 /// The messages in flight, each a kind and where it is: one path per look,
 /// in the order the looks first appear.
 fn dots(messages: impl Iterator<Item = (MessageKind, (f64, f64))>) -> impl Iterator<Item = Html> {
@@ -157,21 +151,49 @@ fn dots(messages: impl Iterator<Item = (MessageKind, (f64, f64))>) -> impl Itera
                 looks.push((look, Marks::default()));
                 looks.len() - 1
             });
-        let marks = &mut looks[i].1;
-        match look.1 {
-            Shape::Dot | Shape::Ring => marks.disc(at, 3.0),
-            Shape::Large => marks.disc(at, 5.0),
-            Shape::Square => marks.square(at, 5.0),
-        }
+        look.1.add(&mut looks[i].1, at);
     }
-    looks.into_iter().map(|((colour, shape), marks)| {
-        let style = match shape {
-            Shape::Dot | Shape::Square => format!("fill: {colour}"),
-            Shape::Large => format!("fill: {colour}; stroke: var(--fg); stroke-width: 1"),
-            Shape::Ring => format!("fill: none; stroke: {colour}; stroke-width: 1.5"),
-        };
-        html! { <path d={marks.path()} {style} /> }
-    })
+    looks
+        .into_iter()
+        .map(|((colour, shape), marks)| shape.paint(marks.path(), colour))
+}
+
+/// What each mark of the diagram means.
+pub fn legend() -> Vec<Key> {
+    let message = |kind, text| {
+        let (colour, shape) = look(kind);
+        Key {
+            mark: Mark::Message(shape, colour),
+            text,
+        }
+    };
+    vec![
+        message(MessageKind::Lookup, "read or query"),
+        message(MessageKind::Hit, "hit"),
+        message(MessageKind::Miss, "miss"),
+        message(MessageKind::StaleHit, "stale hit"),
+        message(MessageKind::Rows, "rows from the database"),
+        message(MessageKind::Write, "write or delete"),
+        message(MessageKind::Ack, "acknowledgement"),
+        message(MessageKind::Flush, "write-behind flush"),
+        message(MessageKind::Refused, "refused"),
+        Key {
+            mark: Mark::Bar("slot busy"),
+            text: "memory used (of the node's capacity) or busy database worker",
+        },
+        Key {
+            mark: Mark::Bar("queue"),
+            text: "writes the database has not seen, or queries waiting",
+        },
+        Key {
+            mark: Mark::Outline("backend up"),
+            text: "node up",
+        },
+        Key {
+            mark: Mark::Outline("backend down"),
+            text: "node down",
+        },
+    ]
 }
 
 fn percent(x: f64) -> String {
@@ -257,7 +279,7 @@ pub(crate) fn CacheDiagram(props: &Props) -> Html {
                 on_select.emit(id);
             }
         });
-        let bar_w = NODE_W - 70.0;
+        let bar_w = NODE_W - LABEL_W - 14.0;
         let bar_h = (h / 2.0 - 4.0).max(3.0);
         let flash = flashing(Node::Cache(id));
         html! {
@@ -282,8 +304,8 @@ pub(crate) fn CacheDiagram(props: &Props) -> Html {
             </g>
             if !compact {
                 <g class="backend-label" aria-hidden="true" pointer-events="none">
-                    <text class="name" x={(NODE_X + NODE_W - 56.0).to_string()} y={(y - 3.0).to_string()}>{ format!("#{} {}", id + 1, percent(view.hit_ratio)) }</text>
-                    <text class="state" x={(NODE_X + NODE_W - 56.0).to_string()} y={(y + 11.0).to_string()}>{ state }</text>
+                    <text class="name" x={(NODE_X + NODE_W - LABEL_W).to_string()} y={(y - 3.0).to_string()}>{ format!("#{} {} hits", id + 1, percent(view.hit_ratio)) }</text>
+                    <text class="state" x={(NODE_X + NODE_W - LABEL_W).to_string()} y={(y + 11.0).to_string()}>{ state }</text>
                 </g>
             }
             </>

@@ -1,7 +1,10 @@
 //! A line chart of time series, with axes, units, a legend and the same
-//! numbers as a table for screen readers.
+//! numbers as a table for screen readers; what happened during the run
+//! (a fault, a verdict, a resharding) is a numbered line across it, the
+//! numbers those of the list of moments beside the charts.
 
-use archsim_patterns::Trace;
+use archsim_patterns::{Moment, Trace};
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// The Okabe–Ito palette: distinguishable with every common colour-vision
@@ -30,6 +33,8 @@ pub(crate) struct Props {
     pub(crate) x_max: f64,
     /// The lines, coloured in order from the palette.
     pub(crate) lines: Vec<Trace>,
+    /// What happened, numbered from 1 in this order.
+    pub(crate) moments: Rc<Vec<Moment>>,
 }
 
 /// The smallest "nice" number (1, 2 or 5 × a power of ten) at or above `x`.
@@ -117,12 +122,23 @@ pub(crate) fn Chart(props: &Props) -> Html {
             <text class="tick" x={x(t).to_string()} y={(H - 8.0).to_string()} text-anchor="middle">{ format!("{} s", format_value(t)) }</text>
         });
 
+    let moments = props.moments.iter().enumerate().map(|(i, m)| {
+        let at = format!("{:.1}", x(m.at));
+        html! {
+            <g class="moment">
+                <line x1={at.clone()} x2={at.clone()} y1={TOP.to_string()} y2={(H - BOTTOM).to_string()} />
+                <text x={at} y={(TOP + 12.0).to_string()} text-anchor="middle">{ i + 1 }</text>
+            </g>
+        }
+    });
+
     html! {
         <figure class="chart">
             <figcaption>{ &props.title }<span class="unit">{ format!(" ({})", props.unit) }</span></figcaption>
             <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-label={format!("{} over simulated time; the table below has the numbers", props.title)}>
                 { for y_ticks }
                 { for x_ticks }
+                { for moments }
                 { for paths }
             </svg>
             <ul class="legend">

@@ -2,9 +2,10 @@
 //! snapshot ([`Frame`]), its properties ([`DiagramProps`]), [`draw`],
 //! which turns the type-erased [`View`] of a run back into the pattern's own
 //! snapshot for its component, and the marks drawn in bulk ([`Marks`] for
-//! messages in flight, [`worker_slots`]). A pattern's page registers its
-//! diagram as a `draw` function ([`crate::PatternUi`]); nothing here names a
-//! pattern.
+//! messages in flight, [`worker_slots`]), and the [`legend`] under it that
+//! says what each mark means, drawn with the same marks ([`Key`]). A
+//! pattern's page registers its diagram as a `draw` function and its key
+//! ([`crate::PatternUi`]); nothing here names a pattern.
 
 use archsim_patterns::View;
 use std::fmt::Write;
@@ -118,6 +119,104 @@ pub(crate) fn worker_slots(slots: u32, busy: u32, at: (f64, f64), width: f64, he
             <path class="slot" d={idle.path()} />
             <path class="slot busy" d={working.path()} />
         </>
+    }
+}
+
+/// How a mark of one kind of message looks: its shape and its colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// A small filled disc.
+    Dot,
+    /// A small hollow disc.
+    Ring,
+    /// A small filled square.
+    Square,
+    /// A larger filled disc with an outline.
+    Large,
+}
+
+impl Shape {
+    /// Add one mark of this shape at `at` to `marks`.
+    pub(crate) fn add(self, marks: &mut Marks, at: (f64, f64)) {
+        match self {
+            Shape::Dot | Shape::Ring => marks.disc(at, 3.0),
+            Shape::Large => marks.disc(at, 5.0),
+            Shape::Square => marks.square(at, 5.0),
+        }
+    }
+
+    /// The marks `d` of this shape painted `colour`, as presentation
+    /// attributes (no `style`: the site allows no inline styles).
+    pub(crate) fn paint(self, d: String, colour: &'static str) -> Html {
+        match self {
+            Shape::Dot | Shape::Square => html! { <path class="dot" {d} fill={colour} /> },
+            Shape::Large => {
+                html! { <path class="dot" {d} fill={colour} stroke="var(--fg)" stroke-width="1" /> }
+            }
+            Shape::Ring => {
+                html! { <path class="dot" {d} fill="none" stroke={colour} stroke-width="1.5" /> }
+            }
+        }
+    }
+}
+
+/// A mark of a diagram, as its key shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    /// A disc with `class`, inside a group with `group`, so that it takes
+    /// the diagram's own colours (`"backend unhealthy"`, `"belief"`).
+    Disc {
+        /// The classes of the group around it.
+        group: &'static str,
+        /// Its classes.
+        class: &'static str,
+    },
+    /// A message of one look.
+    Message(Shape, &'static str),
+    /// A bar or a cell with these classes (`"queue"`, `"slot busy"`).
+    Bar(&'static str),
+    /// A bar filled with a colour.
+    BarOf(&'static str),
+    /// A server's outline in a state (`"backend slow"`).
+    Outline(&'static str),
+}
+
+/// One entry of a diagram's key: a mark and what it means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key {
+    /// The mark, drawn as the diagram draws it.
+    pub mark: Mark,
+    /// What it means.
+    pub text: &'static str,
+}
+
+/// The key under a diagram, `keys`: each kind of mark beside what it
+/// means, in text that stays readable however small the diagram is drawn.
+/// (A function, not a component: it is small, and a component of its own
+/// would cost the bundle more than redrawing it costs the page.)
+pub(crate) fn legend(keys: &[Key]) -> Html {
+    let swatch = |mark: Mark| match mark {
+        Mark::Disc { group, class } => html! { <g class={group}><circle {class} r="5" /></g> },
+        Mark::Message(shape, colour) => {
+            let mut marks = Marks::default();
+            shape.add(&mut marks, (0.0, 0.0));
+            shape.paint(marks.path(), colour)
+        }
+        Mark::Bar(class) => html! { <rect {class} x="-7" y="-3" width="14" height="6" /> },
+        Mark::BarOf(colour) => html! { <rect fill={colour} x="-7" y="-3" width="14" height="6" /> },
+        Mark::Outline(group) => html! {
+            <g class={group}><rect class="box" x="-6" y="-5" width="12" height="10" rx="2" /></g>
+        },
+    };
+    html! {
+        <ul class="diagram-key" aria-label="What the diagram's marks mean">
+            { for keys.iter().map(|k| html! {
+                <li>
+                    <svg viewBox="-8 -8 16 16" aria-hidden="true" focusable="false">{ swatch(k.mark) }</svg>
+                    { k.text }
+                </li>
+            }) }
+        </ul>
     }
 }
 

@@ -6,13 +6,14 @@
 //! so far, each against the largest shard, so a hot shard stands out at a
 //! glance. A shard's state (up, slow, down, promoting a replica) and its
 //! place in a resharding (standby, joining, leaving, retired) are written
-//! beside it. Lookups travel to one shard; a scatter-gather query sends a
+//! beside it, with the rows still to leave it and to arrive on it while a
+//! resharding runs (the router says how far it has got). Lookups travel to one shard; a scatter-gather query sends a
 //! dot to every shard at once; row copies are squares travelling from the
 //! old shard to the new. Shards are buttons: choosing one lets a person
 //! break it or mend it.
 
 use crate::components::chart::PALETTE;
-use crate::components::diagram::{self, DiagramProps, Frame, Marks};
+use crate::components::diagram::{self, DiagramProps, Frame, Key, Mark, Marks, Shape};
 use archsim_core::Condition;
 use archsim_patterns::View;
 use archsim_patterns::sharding::{Membership, Node, ShardView, Snapshot};
@@ -31,8 +32,6 @@ const LABEL_X: f64 = SHARD_X + WORK_W + 14.0;
 /// Where the rows and load bars start, and how wide they are at most.
 const BARS_X: f64 = SHARD_X + 215.0;
 const BARS_W: f64 = 80.0;
-/// Room under the shards for the legend.
-const LEGEND_H: f64 = 26.0;
 /// Messages drawn at most, so a busy run stays cheap to render.
 const MAX_DOTS: usize = 400;
 /// Colours of the two share bars and of the kinds of message.
@@ -58,18 +57,18 @@ impl Layout {
     fn new(shards: usize) -> Self {
         let row = (360.0 / shards as f64).clamp(14.0, 52.0);
         Layout {
-            height: (row * shards as f64 + 40.0).max(200.0) + LEGEND_H,
+            height: (row * shards as f64 + 40.0).max(200.0),
             row,
         }
     }
 
     /// The middle of the drawing area (above the legend).
     fn middle(&self) -> f64 {
-        (self.height - LEGEND_H) / 2.0
+        self.height / 2.0
     }
 
     fn shard_y(&self, s: u32, n: usize) -> f64 {
-        let top = (self.height - LEGEND_H - self.row * n as f64) / 2.0;
+        let top = (self.height - self.row * n as f64) / 2.0;
         top + self.row * (f64::from(s) + 0.5)
     }
 
@@ -119,6 +118,67 @@ fn membership_name(m: Membership) -> &'static str {
     }
 }
 
+/// Rows still to leave shard `i` and to arrive on it, while a resharding
+/// moves them.
+fn moving(snap: &Snapshot, i: usize) -> (u64, u64) {
+    snap.migration
+        .as_ref()
+        .filter(|m| !m.done)
+        .map_or((0, 0), |m| {
+            let at = |v: &[u64]| v.get(i).copied().unwrap_or(0);
+            (at(&m.to_leave), at(&m.to_arrive))
+        })
+}
+
+/// What each mark of the diagram means.
+pub fn legend() -> Vec<Key> {
+    vec![
+        Key {
+            mark: Mark::Disc {
+                group: "",
+                class: "dot request",
+            },
+            text: "lookup (one shard)",
+        },
+        Key {
+            mark: Mark::Message(Shape::Dot, FAN_OUT_COLOUR),
+            text: "scatter-gather (every shard)",
+        },
+        Key {
+            mark: Mark::Message(Shape::Square, COPY_COLOUR),
+            text: "rows being moved; beside a shard, −n +m are the rows still to leave it and to arrive",
+        },
+        Key {
+            mark: Mark::BarOf(ROWS_COLOUR),
+            text: "rows held, against the largest shard",
+        },
+        Key {
+            mark: Mark::BarOf(LOAD_COLOUR),
+            text: "requests served, against the busiest",
+        },
+        Key {
+            mark: Mark::Bar("slot busy"),
+            text: "busy worker",
+        },
+        Key {
+            mark: Mark::Bar("queue"),
+            text: "queue, against its capacity",
+        },
+        Key {
+            mark: Mark::Outline("backend up"),
+            text: "up",
+        },
+        Key {
+            mark: Mark::Outline("backend down"),
+            text: "down",
+        },
+        Key {
+            mark: Mark::Outline("backend slow"),
+            text: "slow",
+        },
+    ]
+}
+
 /// `part` of `whole` as a fraction in `[0, 1]` (0 when `whole` is 0).
 fn share(part: u64, whole: u64) -> f64 {
     if whole == 0 {
@@ -147,6 +207,7 @@ pub(crate) fn ShardDiagram(props: &Props) -> Html {
 
     let shards = snap.shards.iter().enumerate().map(|(i, view)| {
         let s = i as u32;
+        let (leaving, arriving) = moving(snap, i);
         let y = layout.shard_y(s, n);
         let h = layout.row - 4.0;
         let top = y - h / 2.0;
@@ -170,7 +231,11 @@ pub(crate) fn ShardDiagram(props: &Props) -> Html {
             view.queue_capacity,
             view.rows,
             view.served
-        );
+        ) + &if leaving + arriving > 0 {
+            format!("; {leaving} rows still to leave it, {arriving} to arrive")
+        } else {
+            String::new()
+        };
         let on_select = props.on_select.clone();
         let onclick = Callback::from(move |_| on_select.emit(s));
         let on_select = props.on_select.clone();
@@ -209,7 +274,13 @@ pub(crate) fn ShardDiagram(props: &Props) -> Html {
                             format!("#{} {membership}", s + 1)
                         }
                     }</text>
-                    <text class="state" x={LABEL_X.to_string()} y={(y + 11.0).to_string()}>{ state_name(view) }</text>
+                    <text class="state" x={LABEL_X.to_string()} y={(y + 11.0).to_string()}>{
+                        if leaving + arriving > 0 {
+                            format!("{} −{leaving} +{arriving}", state_name(view))
+                        } else {
+                            state_name(view)
+                        }
+                    }</text>
                 </g>
             }
             </>
@@ -240,14 +311,15 @@ pub(crate) fn ShardDiagram(props: &Props) -> Html {
         }
     }
 
+    // The one measure of the resharding's progress, as the headline
+    // numbers name it.
     let status = match &snap.migration {
         Some(m) if !m.done => Some(format!(
-            "moving rows: {:.0}%",
+            "resharding {:.0}% done",
             100.0 * share(m.copied_rows, m.moved_rows)
         )),
         _ => None,
     };
-    let legend_y = layout.height - 9.0;
 
     html! {
         <svg class="diagram" viewBox={format!("0 0 {WIDTH} {:.0}", layout.height)} role="group" aria-label={props.label.clone()}>
@@ -271,18 +343,6 @@ pub(crate) fn ShardDiagram(props: &Props) -> Html {
                 <path class="dot reply" d={replies.path()} />
                 <path class="dot fan-out" fill={FAN_OUT_COLOUR} d={fan_out.path()} />
                 <path class="dot copy" fill={COPY_COLOUR} d={copies.path()} />
-            </g>
-            <g class="legend" aria-hidden="true">
-                <circle class="dot request" cx="12" cy={(legend_y - 4.0).to_string()} r="3" />
-                <text x="20" y={legend_y.to_string()}>{ "lookup" }</text>
-                <circle fill={FAN_OUT_COLOUR} cx="82" cy={(legend_y - 4.0).to_string()} r="3" />
-                <text x="90" y={legend_y.to_string()}>{ "scatter-gather" }</text>
-                <rect fill={COPY_COLOUR} x="190" y={(legend_y - 7.5).to_string()} width="7" height="7" />
-                <text x="202" y={legend_y.to_string()}>{ "row copy" }</text>
-                <rect fill={ROWS_COLOUR} x={BARS_X.to_string()} y={(legend_y - 8.0).to_string()} width="10" height="8" />
-                <text x={(BARS_X + 14.0).to_string()} y={legend_y.to_string()}>{ "rows" }</text>
-                <rect fill={LOAD_COLOUR} x={(BARS_X + 42.0).to_string()} y={(legend_y - 8.0).to_string()} width="10" height="8" />
-                <text x={(BARS_X + 56.0).to_string()} y={legend_y.to_string()}>{ "load" }</text>
             </g>
         </svg>
     }
@@ -315,7 +375,7 @@ mod tests {
     fn many_shards_fit_the_picture() {
         let l = Layout::new(64);
         assert!(l.shard_y(0, 64) > 0.0);
-        assert!(l.shard_y(63, 64) < l.height - LEGEND_H);
+        assert!(l.shard_y(63, 64) < l.height);
         assert_eq!(share(3, 0), 0.0);
         assert_eq!(share(5, 4), 1.0);
     }

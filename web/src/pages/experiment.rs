@@ -11,13 +11,13 @@ use crate::app::{Header, Registered, use_site};
 use crate::components::chart::{Chart, format_value};
 use crate::components::controls::Controls;
 use crate::components::copy_link::{self, use_copy_link};
-use crate::components::diagram::Frame;
+use crate::components::diagram::{Frame, legend};
 use crate::hooks::animation_frame::use_animation_frame;
 use crate::live::Live;
 use crate::pages::not_found::NotFound;
 use crate::route::{Route, use_location};
 use archsim_core::SimTime;
-use archsim_patterns::{Dashboard, Shared, Trace};
+use archsim_patterns::{Dashboard, Moment, Shared, Stat, Trace};
 use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -360,11 +360,14 @@ fn Playground(props: &PlaygroundProps) -> Html {
             }
         })
     };
+    // A comparison starts at once: its point is to watch the variants
+    // part ways.
     let on_compare = {
-        let (rebuild, shared) = (rebuild.clone(), shared.clone());
+        let (rebuild, shared, playing) = (rebuild.clone(), shared.clone(), playing.clone());
         Callback::from(move |_| {
             let mut next = (*shared).clone();
             next.compare = !next.compare;
+            playing.set(next.compare);
             rebuild(next, SimTime::ZERO);
         })
     };
@@ -408,17 +411,27 @@ fn Playground(props: &PlaygroundProps) -> Html {
     let measured = reports.borrow().clone();
     let runs = live_ok.runs();
     let animate = !*reduced_motion;
+    let lead = Lead {
+        varied: shared.vary.0.clone().into(),
+        metric: preset.map(|p| p.metric),
+    };
     let diagrams = runs.iter().enumerate().map(|(i, run)| {
         let label = if run.label.is_empty() {
             format!("Diagram of {title}")
         } else {
             format!("Diagram of {title}, {}", run.label)
         };
+        let ended_at = run.ended_at().map(SimTime::as_secs_f64);
         html! {
-            <div class="variant">
+            <div class={classes!("variant", ended_at.is_some().then_some("finished"))}>
                 if !run.label.is_empty() { <h2>{ &run.label }</h2> }
-                { (ui.diagram)(&run.view(), Frame { selected: *selected, on_select: on_select.clone(), animate, label: label.into() }) }
-                <Summary measured={measured.clone()} index={i}
+                <div class="picture">
+                    { (ui.diagram)(&run.view(), Frame { selected: *selected, on_select: on_select.clone(), animate, label: label.into() }) }
+                    if let Some(at) = ended_at {
+                        { run_over(&measured.0, i, &lead, at) }
+                    }
+                </div>
+                <Summary measured={measured.clone()} index={i} lead={lead.clone()}
                     warming_up_until={run.warming_up_until().map(SimTime::as_secs_f64)} />
             </div>
         }
@@ -462,6 +475,10 @@ fn Playground(props: &PlaygroundProps) -> Html {
                     <button onclick={fault("down")}>{ "Kill" }</button>
                     if target.slow { <button onclick={fault("slow")}>{ format!("Slow ×{SLOW_FACTOR}") }</button> }
                     <button onclick={fault("recover")}>{ "Recover" }</button>
+                    <button class="close" aria-label="Close" title="Close" onclick={{
+                        let on_select = on_select.clone();
+                        move |_| on_select.emit(n)
+                    }}>{ "×" }</button>
                 </div>
             },
             None => {
@@ -496,7 +513,10 @@ fn Playground(props: &PlaygroundProps) -> Html {
             { stall_banner }
             { transport }
             <div class={classes!("stage", preset.is_some().then_some("with-notes"))}>
-                <div class={classes!("diagrams", (runs.len() > 1).then_some("compare"))}>{ for diagrams }</div>
+                <div>
+                    <div class={classes!("diagrams", (runs.len() > 1).then_some("compare"))}>{ for diagrams }</div>
+                    { legend(&(ui.legend)()) }
+                </div>
                 { look_for }
             </div>
             { fault_panel }
@@ -517,6 +537,17 @@ fn Playground(props: &PlaygroundProps) -> Html {
         };
     }
 
+    // The parameters the preset sets, and the one it compares, lead the form.
+    let featured: Vec<&'static str> = preset
+        .map(|p| {
+            p.params
+                .iter()
+                .map(|(k, _)| *k)
+                .chain(p.compare.map(|c| c.key))
+                .collect()
+        })
+        .unwrap_or_default();
+
     // Its section of the book: the heading the preset's id names, or the
     // pattern's chapter.
     let chapter = format!("book/{}.html", experiment.pattern().id());
@@ -535,7 +566,8 @@ fn Playground(props: &PlaygroundProps) -> Html {
                 { body }
                 <details class="params" open=true>
                     <summary>{ "Parameters" }</summary>
-                    <Controls specs={experiment.pattern().specs()} settings={experiment.settings().clone()} on_change={on_param} error={(*field_error).clone()} />
+                    <Controls specs={experiment.pattern().specs()} settings={experiment.settings().clone()} on_change={on_param} error={(*field_error).clone()}
+                        {featured} defaults={experiment.pattern().defaults()} />
                 </details>
             </main>
         </>
@@ -564,11 +596,52 @@ impl PartialEq for Measured {
     }
 }
 
+/// How the page leads with a run's headline numbers.
+#[derive(Clone, PartialEq)]
+struct Lead {
+    /// The parameter the experiment's variants differ in.
+    varied: AttrValue,
+    /// The number the preset is about, shown first.
+    metric: Option<&'static str>,
+}
+
+impl Lead {
+    /// The headline numbers of run `index` among `dashboards` worth
+    /// showing, the one the experiment is about first: those that mean
+    /// something in some run, or whose setting is being compared.
+    fn stats<'a>(&self, dashboards: &'a [Dashboard], index: usize) -> Vec<&'a Stat> {
+        let Some(d) = dashboards.get(index) else {
+            return Vec::new();
+        };
+        let mut stats: Vec<&Stat> = d
+            .stats
+            .iter()
+            .filter(|s| s.applies(dashboards, &self.varied))
+            .collect();
+        if let Some(at) = stats.iter().position(|s| Some(s.label) == self.metric) {
+            let lead = stats.remove(at);
+            stats.insert(0, lead);
+        }
+        stats
+    }
+}
+
+/// A headline number with its unit; a dash while the warm-up lasts for
+/// those measured only after it.
+fn stat_value(s: &Stat, warming: bool) -> String {
+    match (warming && s.windowed, s.unit) {
+        (true, _) => "—".to_owned(),
+        (false, "") => format_value(s.value),
+        (false, unit) => format!("{} {unit}", format_value(s.value)),
+    }
+}
+
 #[derive(Properties, PartialEq)]
 struct SummaryProps {
     measured: Measured,
     /// Which run.
     index: usize,
+    lead: Lead,
     /// The end of the run's warm-up, seconds, while it lasts.
     warming_up_until: Option<f64>,
 }
@@ -576,28 +649,35 @@ struct SummaryProps {
 /// Headline numbers of one run.
 #[component]
 fn Summary(props: &SummaryProps) -> Html {
-    let Some(d) = props.measured.0.get(props.index) else {
-        return Html::default();
-    };
+    let stats = props.lead.stats(&props.measured.0, props.index);
     // Latencies and ratios measure nothing during the warm-up: a dash, not
     // a zero. Counts run from the start.
     let warming = props.warming_up_until;
     html! {
         <>
         <dl class="summary">
-            { for d.stats.iter().map(|s| {
-                let value = match (warming, s.unit) {
-                    (Some(_), _) if s.windowed => "—".to_owned(),
-                    (_, "") => format_value(s.value),
-                    (_, unit) => format!("{} {unit}", format_value(s.value)),
-                };
-                html! { <div><dt>{ s.label }</dt><dd>{ value }</dd></div> }
+            { for stats.iter().enumerate().map(|(i, s)| html! {
+                <div class={classes!((i == 0 && props.lead.metric == Some(s.label)).then_some("lead"))}>
+                    <dt>{ s.label }</dt><dd>{ stat_value(s, warming.is_some()) }</dd>
+                </div>
             }) }
         </dl>
         if let Some(until) = warming {
             <p class="hint">{ format!("Warming up: latencies and ratios measure from t = {until} s.") }</p>
         }
         </>
+    }
+}
+
+fn run_over(dashboards: &[Dashboard], index: usize, lead: &Lead, at: f64) -> Html {
+    let stats = lead.stats(dashboards, index);
+    html! {
+        <p class="run-over" role="status">
+            <strong>{ format!("Ended at {} s", format_value(at)) }</strong>
+            if let Some(s) = stats.first() {
+                { format!(" · {} {}", s.label, stat_value(s, false)) }
+            }
+        </p>
     }
 }
 
@@ -610,8 +690,31 @@ struct ChartsProps {
     x_max: f64,
 }
 
+/// What happened in the runs, for the charts to mark: each run's moments,
+/// once; a moment not every variant shares names its variant.
+fn moments(dashboards: &[Dashboard], labels: &[String]) -> Vec<Moment> {
+    let mut all: Vec<Moment> = Vec::new();
+    for (d, label) in dashboards.iter().zip(labels) {
+        for m in &d.moments {
+            let shared = dashboards.iter().all(|other| other.moments.contains(m));
+            let m = if shared || label.is_empty() {
+                m.clone()
+            } else {
+                Moment {
+                    at: m.at,
+                    what: format!("{} ({label})", m.what),
+                }
+            };
+            if !all.contains(&m) {
+                all.push(m);
+            }
+        }
+    }
+    Moment::in_order(all)
+}
+
 /// The live charts of one run; or, when comparing, one line per variant
-/// on shared axes.
+/// on shared axes. Both mark what happened, listed before them.
 #[component]
 fn Charts(props: &ChartsProps) -> Html {
     let dashboards = &props.measured.0;
@@ -620,29 +723,33 @@ fn Charts(props: &ChartsProps) -> Html {
         return Html::default();
     };
     let time = &first.time;
-    if dashboards.len() > 1 {
-        return html! {
-            <>
-                { for first.compared.iter().enumerate().map(|(i, panel)| {
-                    let lines: Vec<Trace> = props
-                        .labels
-                        .iter()
-                        .zip(dashboards.iter())
-                        .filter_map(|(label, d)| {
-                            let trace = d.compared.get(i)?.lines.first()?;
-                            Some(Trace { label: label.clone(), points: trace.points.clone() })
-                        })
-                        .collect();
-                    html! { <Chart title={panel.title} unit={panel.unit} time={time.clone()} {x_max} {lines} /> }
-                }) }
-            </>
-        };
-    }
-    html! {
-        <>
-            { for first.panels.iter().map(|panel| html! {
-                <Chart title={panel.title} unit={panel.unit} time={time.clone()} {x_max} lines={panel.lines.clone()} />
+    let moments = Rc::new(moments(dashboards, &props.labels));
+    let list = (!moments.is_empty()).then(|| html! {
+        <ol class="moments" aria-label="What happened, as the charts number it">
+            { for moments.iter().map(|m| html! { <li>{ format!("{} s: {}", format_value(m.at), m.what) }</li> }) }
+        </ol>
+    });
+    let charts = if dashboards.len() > 1 {
+        html! {
+            { for first.compared.iter().enumerate().map(|(i, panel)| {
+                let lines: Vec<Trace> = props
+                    .labels
+                    .iter()
+                    .zip(dashboards.iter())
+                    .filter_map(|(label, d)| {
+                        let trace = d.compared.get(i)?.lines.first()?;
+                        Some(Trace { label: label.clone(), points: trace.points.clone() })
+                    })
+                    .collect();
+                html! { <Chart title={panel.title} unit={panel.unit} time={time.clone()} {x_max} {lines} moments={moments.clone()} /> }
             }) }
-        </>
-    }
+        }
+    } else {
+        html! {
+            { for first.panels.iter().map(|panel| html! {
+                <Chart title={panel.title} unit={panel.unit} time={time.clone()} {x_max} lines={panel.lines.clone()} moments={moments.clone()} />
+            }) }
+        }
+    };
+    html! { <>{ list }{ charts }</> }
 }

@@ -3,10 +3,13 @@
 //!
 //! It sits in the corner of the map farthest from its leaf, after the map
 //! in the page's order, so Tab from the focused leaf reaches its links, and
-//! the pointer can travel to them without the card moving away.
+//! the pointer can travel to them without the card moving away. Opened
+//! as a chooser (a leaf of several experiments was activated), it takes
+//! the focus to its first choice, and Escape closes it.
 
 use super::doors::Door;
 use crate::site::Site;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Properties of [`DoorCard`].
@@ -22,6 +25,8 @@ pub(crate) struct Props {
     pub(crate) site: Site,
     /// Where on the map it sits.
     pub(crate) corner: Corner,
+    /// Opened as the chooser between the leaf's experiments.
+    pub(crate) chooser: bool,
 }
 
 /// A corner of the map.
@@ -37,10 +42,32 @@ pub(crate) struct Corner {
 #[component]
 pub(crate) fn DoorCard(props: &Props) -> Html {
     let (door, site) = (&props.door, props.site);
+    let card = use_node_ref();
+    {
+        let card = card.clone();
+        use_effect_with(props.chooser, move |&chooser| {
+            let first = card
+                .cast::<web_sys::Element>()
+                .and_then(|c| c.query_selector("a").ok().flatten())
+                .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok());
+            if let (true, Some(first)) = (chooser, first) {
+                let _ = first.focus();
+            }
+        });
+    }
+    let onkeydown = {
+        let on_close = props.on_close.clone();
+        move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.prevent_default();
+                on_close.emit(());
+            }
+        }
+    };
     let on_close = props.on_close.clone();
     html! {
-        <aside class={classes!("door-card", if props.corner.top { "top" } else { "bottom" }, if props.corner.left { "left" } else { "right" })}
-            aria-label="Where this leaf leads">
+        <aside ref={card} class={classes!("door-card", if props.corner.top { "top" } else { "bottom" }, if props.corner.left { "left" } else { "right" })}
+            aria-label={if props.chooser { "Choose an experiment" } else { "Where this leaf leads" }} {onkeydown}>
             <button type="button" class="close" aria-label="Close" title="Close"
                 onclick={move |_| on_close.emit(())}>{ "×" }</button>
             <p class="door-leaf">{ props.leaf.clone() }</p>

@@ -47,8 +47,9 @@ impl Door {
         words
     }
 
-    /// What activating the leaf opens: its first experiment, or else its
-    /// chapter.
+    /// What activating the leaf opens when it offers no choice: its first
+    /// experiment, or else its chapter. (A leaf of several experiments opens
+    /// a chooser between them, the door card.)
     pub(crate) fn destination(&self) -> Destination {
         match self.presets.first() {
             Some(p) => Destination::Experiment(self.pattern.id, p.id),
@@ -88,12 +89,14 @@ impl Door {
                 "Opens the experiment “{}”; also in the book. {}",
                 only.title, only.what_to_look_for
             ),
-            [first, rest @ ..] => format!(
-                "Opens the experiment “{}” ({} more: {}); also in the book. {}",
-                first.title,
-                rest.len(),
-                rest.iter().map(|p| p.title).collect::<Vec<_>>().join(", "),
-                first.what_to_look_for
+            several => format!(
+                "Offers {} experiments to choose from: {}; also in the book.",
+                several.len(),
+                several
+                    .iter()
+                    .map(|p| format!("“{}”", p.title))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             ),
         }
     }
@@ -208,9 +211,12 @@ mod tests {
         for door in doors.iter().flatten().filter(|d| d.presets.len() > 1) {
             let d = door.description();
             assert!(
-                d.contains(&format!("({} more:", door.presets.len() - 1)),
+                d.starts_with(&format!("Offers {} experiments", door.presets.len())),
                 "{d}"
             );
+            for preset in &door.presets {
+                assert!(d.contains(preset.title), "{d} names {}", preset.title);
+            }
         }
     }
 }

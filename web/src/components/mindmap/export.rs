@@ -192,17 +192,19 @@ fn save(name: &str, blob: &web_sys::Blob) -> Result<(), JsValue> {
 mod tests {
     use super::super::doors;
     use super::super::label::tests::HalfEm;
+    use super::super::scene::Density;
     use super::super::state::Action;
     use super::*;
     use std::rc::Rc;
 
     fn exported(markdown: &str, actions: &[Action]) -> (String, f64, f64) {
         let map = Rc::new(archsim_mindmap::parse(markdown).expect("a map"));
-        let shapes = Shape::measure_all(&map, &doors::find(&map), &HalfEm);
+        let shapes =
+            Shape::measure_all(&map, &doors::find(&map), &HalfEm, Density::of(&map.options));
         let state = actions
             .iter()
             .fold(MapState::new(map.clone()), |s, a| s.apply(a.clone()));
-        let scene = Scene::place(&map, &shapes, &state.expanded);
+        let scene = Scene::place(&map, &shapes, &state.expanded, Density::of(&map.options));
         svg_document(&state, &shapes, &scene, &Theme::LIGHT)
     }
 

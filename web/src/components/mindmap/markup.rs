@@ -217,11 +217,12 @@ pub(crate) use archsim_mindmap::xml::escape;
 mod tests {
     use super::super::doors;
     use super::super::label::tests::HalfEm;
+    use super::super::scene::Density;
     use super::*;
 
     fn shapes(markdown: &str) -> Vec<Shape> {
         let map = archsim_mindmap::parse(markdown).expect("a map");
-        Shape::measure_all(&map, &doors::find(&map), &HalfEm)
+        Shape::measure_all(&map, &doors::find(&map), &HalfEm, Density::of(&map.options))
     }
 
     #[test]

@@ -41,7 +41,7 @@ use gestures::use_gestures;
 use keyboard::Command;
 use label::CanvasMeasure;
 use markup::{Purpose, Theme};
-use scene::{Scene, Shape};
+use scene::{Density, Scene, Shape};
 use state::{Action, MapState};
 use std::rc::Rc;
 use toolbar::{Tool, Toolbar};
@@ -71,6 +71,13 @@ pub(crate) struct Props {
     pub(crate) id: AttrValue,
     /// The app it is in, for the doors' links.
     pub(crate) site: Site,
+    /// Folds to start from instead of the map's own, one per node (a
+    /// link's); read when a map is first drawn.
+    #[prop_or_default]
+    pub(crate) initial_expanded: Option<Rc<Vec<bool>>>,
+    /// Told the folds on every change (not the ones a map starts with).
+    #[prop_or_default]
+    pub(crate) on_folds: Option<Callback<Rc<Vec<bool>>>>,
 }
 
 /// A mind-map with its toolbar. A new map starts afresh: folds, focus,
@@ -88,7 +95,8 @@ pub(crate) fn MindMap(props: &Props) -> Html {
         seen.1
     };
     html! {
-        <MapView key={generation} map={props.map.clone()} label={props.label.clone()} id={props.id.clone()} site={props.site} />
+        <MapView key={generation} map={props.map.clone()} label={props.label.clone()} id={props.id.clone()} site={props.site}
+            initial_expanded={props.initial_expanded.clone()} on_folds={props.on_folds.clone()} />
     }
 }
 
@@ -120,6 +128,17 @@ fn fit(map: &Mindmap, scene: &Scene, size: Size) -> Viewport {
 #[component]
 fn MapView(props: &Props) -> Html {
     let map = props.map.0.clone();
+    let phone = *use_memo((), |()| is_phone());
+    let density = if phone {
+        Density::for_phone(&map.options)
+    } else {
+        Density::of(&map.options)
+    };
+    let readable = if phone {
+        PHONE_READABLE_SCALE
+    } else {
+        READABLE_SCALE
+    };
     let doors = use_memo((), {
         let map = map.clone();
         move |_| doors::find(&map)
@@ -127,17 +146,18 @@ fn MapView(props: &Props) -> Html {
     // Search finds a leaf by its experiments' words too ("stampede").
     let state = use_reducer({
         let (map, doors) = (map.clone(), doors.clone());
+        let given = props.initial_expanded.clone();
         move || {
             let words = doors
                 .iter()
                 .map(|d| d.as_ref().map(Door::words).unwrap_or_default())
                 .collect();
-            MapState::new(map).found_also_by(words)
+            MapState::new(map).found_also_by(words).folded_as(given)
         }
     });
     let shapes = use_memo((), {
         let (map, doors) = (map.clone(), doors.clone());
-        move |_| Shape::measure_all(&map, &doors, &CanvasMeasure::new())
+        move |_| Shape::measure_all(&map, &doors, &CanvasMeasure::new(), density)
     });
     let bodies: Rc<Vec<AttrValue>> = use_memo((), {
         let (map, shapes) = (map.clone(), shapes.clone());
@@ -161,14 +181,28 @@ fn MapView(props: &Props) -> Html {
     });
     let scene = use_memo(state.expanded.clone(), {
         let (map, shapes) = (map.clone(), shapes.clone());
-        move |expanded| Scene::place(&map, &shapes, expanded)
+        move |expanded| Scene::place(&map, &shapes, expanded, density)
     });
+    // The page that keeps the folds (the editor, in its link) hears of
+    // every change of them, not of the folds the map starts with.
+    {
+        let (on_folds, started) = (props.on_folds.clone(), use_mut_ref(|| false));
+        use_effect_with(state.expanded.clone(), move |expanded| {
+            let changed = std::mem::replace(&mut *started.borrow_mut(), true);
+            if let (true, Some(on_folds)) = (changed, on_folds) {
+                on_folds.emit(expanded.clone());
+            }
+        });
+    }
     let view = use_reducer(Viewport::default);
     let stage_ref = use_node_ref();
     let follow = use_mut_ref(|| Follow::FirstLayout);
     let hovered = use_state(|| None::<usize>);
     let tree_focused = use_state(|| false);
     let card_closed = use_state(|| None::<usize>);
+    // A leaf of several experiments, activated: its card stays open as the
+    // chooser between them, with the focus on its first choice.
+    let chosen = use_state(|| None::<usize>);
     let status = use_state(|| None::<AttrValue>);
     let options = &map.options;
 
@@ -185,11 +219,13 @@ fn MapView(props: &Props) -> Html {
         }
     };
     // After a layout, the view follows: the first layout is fitted (folded
-    // to its branches first if all of it would be too small to read), an
-    // unfolded branch is brought into view, Expand all and Collapse all fit.
+    // to its branches first if all of it would be too small to read, unless
+    // the folds were given), an unfolded branch is brought into view,
+    // Expand all and Collapse all fit.
     {
         let (follow, screen_size, view) = (follow.clone(), screen_size.clone(), view.dispatcher());
         let (state, map) = (state.clone(), map.clone());
+        let given = props.initial_expanded.is_some();
         use_effect_with(scene.clone(), move |scene| {
             let Some(size) = screen_size() else { return };
             let next = std::mem::replace(&mut *follow.borrow_mut(), Follow::Nothing);
@@ -197,8 +233,9 @@ fn MapView(props: &Props) -> Html {
                 Follow::FirstLayout => {
                     let fitted = fit(&map, scene, size);
                     let folded = state.apply(Action::CollapseAll);
-                    if fitted.scale < READABLE_SCALE
+                    if fitted.scale < readable
                         && map.options.initial_expand_level.is_none()
+                        && !given
                         && folded.expanded != state.expanded
                     {
                         *follow.borrow_mut() = Follow::Fit;
@@ -207,22 +244,47 @@ fn MapView(props: &Props) -> Html {
                         view.dispatch(ViewAction::Set(fitted));
                     }
                 }
-                Follow::Fit => view.dispatch(ViewAction::Set(fit(&map, scene, size))),
+                // Never fitted smaller than readable: a phone starts at the
+                // root, at a size it can read, and pans to the rest.
+                Follow::Fit => {
+                    let fitted = fit(&map, scene, size);
+                    view.dispatch(ViewAction::Set(if fitted.scale < readable && phone {
+                        Viewport::from_left(scene.bounds, size, readable)
+                    } else {
+                        fitted
+                    }));
+                }
+                // What a branch opened: on a phone, what is under it, which
+                // is as much as a phone's width holds at a readable size.
                 Follow::Subtree(i) => {
-                    let shown = map.subtree(i).filter(|&j| scene.nodes[j].shown);
+                    let shown = map
+                        .subtree(i)
+                        .filter(|&j| scene.nodes[j].shown && !(phone && j == i));
                     if let Some(target) = Rect::union(shown.map(|j| scene.nodes[j].rect)) {
-                        view.dispatch(ViewAction::Show { target, view: size });
+                        view.dispatch(ViewAction::Show {
+                            target,
+                            view: size,
+                            readable,
+                        });
                     }
                 }
                 Follow::Nothing => {}
             }
         });
     }
-    // A change of folds; one that opens a branch brings it into view.
+    // A change of folds; one that opens a branch brings it into view. On a
+    // phone a branch opens alone: the others fold, so what is shown fits.
     let fold = {
-        let (state, follow) = (state.clone(), follow.clone());
+        let (state, follow, map) = (state.clone(), follow.clone(), map.clone());
         move |action: Action| {
-            if let Action::Toggle(i) | Action::ToggleSubtree(i) | Action::Expand(i) = action
+            let action = match action {
+                Action::Toggle(i) if phone && map.nodes[i].depth == 2 => Action::ToggleAlone(i),
+                other => other,
+            };
+            if let Action::Toggle(i)
+            | Action::ToggleAlone(i)
+            | Action::ToggleSubtree(i)
+            | Action::Expand(i) = action
                 && !state.expanded[i]
             {
                 *follow.borrow_mut() = Follow::Subtree(i);
@@ -252,12 +314,23 @@ fn MapView(props: &Props) -> Html {
         });
     }
     // Open leaf `i`'s door: its experiment, or its book section when the
-    // click was on the book badge.
+    // click was on the book badge; a leaf of several experiments opens the
+    // chooser instead, as a tap or a key could reach no other way.
     let open = {
-        let (doors, site) = (doors.clone(), props.site);
+        let (doors, site, chosen, card_closed) = (
+            doors.clone(),
+            props.site,
+            chosen.clone(),
+            card_closed.clone(),
+        );
         move |i: usize, to_book: bool| {
             let href = match doors[i].as_ref() {
                 Some(door) if to_book => site.page(&door.reading()),
+                Some(door) if door.presets.len() > 1 => {
+                    card_closed.set(None);
+                    chosen.set(Some(i));
+                    return;
+                }
                 Some(door) => match door.destination() {
                     Destination::Experiment(pattern, id) => site.experiment(pattern, id),
                     Destination::Book(path) => site.page(&path),
@@ -363,13 +436,16 @@ fn MapView(props: &Props) -> Html {
         options.zoom,
     );
     let onclick = {
-        let (state, open, fold) = (state.clone(), open.clone(), fold.clone());
+        let (state, open, fold, chosen) =
+            (state.clone(), open.clone(), fold.clone(), chosen.clone());
         let (doors, was_drag) = (doors.clone(), gestures.was_drag.clone());
         move |e: MouseEvent| {
-            if was_drag() {
+            if was_drag() || within(e.target(), ".door-card") {
                 return;
             }
             let Some(i) = node_of(e.target()) else {
+                // A click on the open map puts the chooser away.
+                chosen.set(None);
                 return;
             };
             state.dispatch(Action::Focus(i));
@@ -465,15 +541,24 @@ fn MapView(props: &Props) -> Html {
         }
     };
 
-    // The card: the hovered leaf, else the focused one while the tree has
-    // the focus; unless its card was closed.
-    let card = (*hovered)
-        .filter(|&i| doors[i].is_some())
+    // The card: the chooser, else the hovered leaf, else the focused one
+    // while the tree has the focus; unless its card was closed.
+    let card = (*chosen)
+        .or((*hovered).filter(|&i| doors[i].is_some()))
         .or_else(|| (*tree_focused).then_some(state.focus))
         .filter(|&i| doors[i].is_some() && Some(i) != *card_closed);
+    // Closing the chooser gives the focus back to its leaf.
     let on_close = {
-        let card_closed = card_closed.clone();
-        Callback::from(move |()| card_closed.set(card))
+        let (card_closed, chosen, stage_ref) =
+            (card_closed.clone(), chosen.clone(), stage_ref.clone());
+        let was_chosen = chosen.is_some();
+        Callback::from(move |()| {
+            card_closed.set(card);
+            chosen.set(None);
+            if let (true, Some(i)) = (was_chosen, card) {
+                focus_node(&stage_ref, i);
+            }
+        })
     };
     let label = props.label.clone();
     let bounds = scene.bounds;
@@ -499,7 +584,7 @@ fn MapView(props: &Props) -> Html {
                 matches={state.match_count()}
                 status={(*status).clone()}
                 id={props.id.clone()} />
-            <div ref={stage_ref} class="map-stage"
+            <div ref={stage_ref} class={classes!("map-stage", phone.then_some("phone"))}
                 {onkeydown} onpointerdown={gestures.onpointerdown} onpointermove={gestures.onpointermove}
                 onpointerup={gestures.onpointerup.clone()} onpointercancel={gestures.onpointerup}
                 {onclick} ondblclick={gestures.ondblclick} onwheel={gestures.onwheel} {onpointerover}
@@ -522,6 +607,7 @@ fn MapView(props: &Props) -> Html {
                 if let Some(i) = card {
                     <DoorCard leaf={AttrValue::from(map.plain_text(i))}
                         door={doors[i].clone().expect("a card is for a door")} {on_close} site={props.site}
+                        chooser={*chosen == Some(i)}
                         corner={card_corner(*view, &scene.nodes[i].rect, screen_size())} />
                 }
             </div>
@@ -598,6 +684,23 @@ fn focus_node(svg: &NodeRef, i: usize) {
         let _ = node.focus();
     }
 }
+
+/// Whether the page is as narrow as a phone's: then the map wraps its
+/// labels narrower, spaces its rows for fingers, starts readable and opens
+/// one branch at a time.
+fn is_phone() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w < PHONE_WIDTH)
+}
+
+/// Below this window width (CSS pixels), [`is_phone`].
+const PHONE_WIDTH: f64 = 600.0;
+
+/// The smallest scale a phone shows the map at: a leaf's 14 px text at
+/// 12 px.
+const PHONE_READABLE_SCALE: f64 = 12.0 / 14.0;
 
 /// Whether the visitor's system is in dark mode.
 fn prefers_dark() -> bool {

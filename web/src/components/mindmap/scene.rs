@@ -15,7 +15,7 @@
 use super::doors::Door;
 use super::label::{self, Font, Label, Measure};
 use super::viewport::{Point, Rect};
-use archsim_mindmap::{Mindmap, Size, layout};
+use archsim_mindmap::{Mindmap, Options, Size, layout_spaced};
 
 /// Gap between a label's last line and its underline.
 pub(crate) const UNDERLINE_GAP: f64 = 5.0;
@@ -25,6 +25,45 @@ pub(crate) const BADGE: f64 = 18.0;
 pub(crate) const BADGE_GAP: f64 = 5.0;
 /// Radius of the fold circle at the end of a parent's underline.
 pub(crate) const CIRCLE_RADIUS: f64 = 5.0;
+
+/// How loosely a map is drawn: as its options say, or spaced out for a
+/// phone.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Density {
+    /// Widest a label may be before it wraps (0: never wraps).
+    pub(crate) max_width: f64,
+    /// Gaps between a node and its children, and between siblings.
+    pub(crate) spacing: (f64, f64),
+}
+
+impl Density {
+    /// As the map's `options` say.
+    pub(crate) fn of(options: &Options) -> Density {
+        Density {
+            max_width: options.max_width,
+            spacing: (options.spacing_horizontal, options.spacing_vertical),
+        }
+    }
+
+    /// For a phone: labels wrap at 150 px, children sit 40 px from their
+    /// parent, and rows are 34 px apart, so that with each node's 14 px of
+    /// reach beyond its box (the stylesheet's `.phone .hit`) a finger's
+    /// 44 px target never overlaps the next.
+    pub(crate) fn for_phone(options: &Options) -> Density {
+        let Density {
+            max_width,
+            spacing: (horizontal, vertical),
+        } = Density::of(options);
+        Density {
+            max_width: if max_width > 0.0 {
+                max_width.min(170.0)
+            } else {
+                170.0
+            },
+            spacing: (horizontal.min(40.0), vertical.max(34.0)),
+        }
+    }
+}
 
 /// What a node shows before it is placed: its label and its badges.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,6 +83,7 @@ impl Shape {
         map: &Mindmap,
         doors: &[Option<Door>],
         measure: &dyn Measure,
+        density: Density,
     ) -> Vec<Shape> {
         let padding = map.options.padding_x.max(0.0);
         map.nodes
@@ -52,7 +92,7 @@ impl Shape {
                 label: label::wrap(
                     &node.label,
                     Font::at_depth(node.depth),
-                    map.options.max_width,
+                    density.max_width,
                     measure,
                 ),
                 badges: doors
@@ -118,12 +158,17 @@ pub(crate) struct Scene {
 impl Scene {
     /// Lay out `map` with `shapes` (from [`Shape::measure_all`]) and each
     /// node expanded as `expanded` says.
-    pub(crate) fn place(map: &Mindmap, shapes: &[Shape], expanded: &[bool]) -> Scene {
+    pub(crate) fn place(
+        map: &Mindmap,
+        shapes: &[Shape],
+        expanded: &[bool],
+        density: Density,
+    ) -> Scene {
         let sizes: Vec<Size> = shapes
             .iter()
             .map(|s| s.size(map.options.node_min_height))
             .collect();
-        let laid = layout(map, &sizes, expanded);
+        let laid = layout_spaced(map, &sizes, expanded, density.spacing);
         let mut nodes: Vec<Placed> = Vec::with_capacity(map.nodes.len());
         for node in &map.nodes {
             let size = sizes.get(node.index).copied().unwrap_or_default();
@@ -224,8 +269,9 @@ mod tests {
 
     fn scene(expanded: &[bool]) -> (Mindmap, Scene) {
         let map = archsim_mindmap::parse(MAP).expect("a map");
-        let shapes = Shape::measure_all(&map, &doors::find(&map), &HalfEm);
-        let scene = Scene::place(&map, &shapes, expanded);
+        let shapes =
+            Shape::measure_all(&map, &doors::find(&map), &HalfEm, Density::of(&map.options));
+        let scene = Scene::place(&map, &shapes, expanded, Density::of(&map.options));
         (map, scene)
     }
 
@@ -291,7 +337,8 @@ mod tests {
             "# Map\n## Load Balancing\n- Prevents any single server from being overwhelmed.\n",
         )
         .expect("a map");
-        let shapes = Shape::measure_all(&map, &doors::find(&map), &HalfEm);
+        let shapes =
+            Shape::measure_all(&map, &doors::find(&map), &HalfEm, Density::of(&map.options));
         let leaf = &shapes[2];
         assert_eq!(leaf.badges, 2, "an experiment and a book section");
         let size = leaf.size(16.0);

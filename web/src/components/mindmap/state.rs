@@ -40,6 +40,9 @@ pub(crate) enum Action {
     Expand(usize),
     /// Hide a node's children.
     Collapse(usize),
+    /// Fold a node, or open all of it and fold its siblings: one branch
+    /// at a time, as a phone has room for.
+    ToggleAlone(usize),
     /// Unfold everything.
     ExpandAll,
     /// Fold everything but the root: the map's top-level branches.
@@ -74,6 +77,16 @@ impl MapState {
         }
     }
 
+    /// This state, folded as `expanded` says (one entry per node, from a
+    /// link, say) instead of as the map's options first show it; folds for
+    /// another map (another number of nodes) are left out.
+    pub(crate) fn folded_as(self, expanded: Option<Rc<Vec<bool>>>) -> MapState {
+        match expanded {
+            Some(expanded) if expanded.len() == self.map.len() => MapState { expanded, ..self },
+            _ => self,
+        }
+    }
+
     /// Whether each node is shown.
     pub(crate) fn shown(&self) -> Vec<bool> {
         self.map.visible(&self.expanded)
@@ -98,6 +111,18 @@ impl MapState {
                 }
             }
             Action::Expand(i) if has_children(i) => expanded[i] = true,
+            Action::ToggleAlone(i) if has_children(i) => {
+                let open = !expanded[i];
+                for j in self.map.subtree(i) {
+                    expanded[j] |= open;
+                }
+                expanded[i] = open;
+                if let (true, Some(parent)) = (open, self.map.nodes[i].parent) {
+                    for &sibling in self.map.nodes[parent].children.iter().filter(|&&j| j != i) {
+                        expanded[sibling] = false;
+                    }
+                }
+            }
             Action::Collapse(i) if has_children(i) => expanded[i] = false,
             Action::ExpandAll => expanded.fill(true),
             Action::CollapseAll => {
@@ -207,6 +232,29 @@ mod tests {
     }
 
     #[test]
+    fn a_branch_opened_alone_folds_its_siblings() {
+        let s = state().apply(Action::CollapseAll);
+        let a = s.apply(Action::ToggleAlone(1));
+        assert_eq!(
+            a.shown(),
+            [true, true, true, true, true, true, false],
+            "all of A opens"
+        );
+        let b = a.apply(Action::ToggleAlone(5));
+        assert_eq!(
+            b.shown(),
+            [true, true, false, false, false, true, true],
+            "A folds as B opens"
+        );
+        let none = b.apply(Action::ToggleAlone(5));
+        assert_eq!(
+            none.shown(),
+            [true, true, false, false, false, true, false],
+            "closing opens nothing"
+        );
+    }
+
+    #[test]
     fn expand_all_and_collapse_all() {
         let s = state().apply(Action::CollapseAll);
         assert_eq!(s.shown(), [true, true, false, false, false, true, false]);
@@ -257,6 +305,17 @@ mod tests {
             .apply(Action::Search("stampede".into()));
         assert_eq!(*s.matches, [false, false, false, false, false, true, false]);
         assert!(s.shown()[5], "the match is unfolded");
+    }
+
+    #[test]
+    fn a_map_can_start_from_folds_it_was_given() {
+        let folds = Rc::new(vec![true, false, true, true, true, true, true]);
+        let s = state().folded_as(Some(folds.clone()));
+        assert_eq!(s.expanded, folds);
+        assert_eq!(s.shown(), [true, true, false, false, false, true, true]);
+        assert_eq!(state().folded_as(None), state());
+        let s = state().folded_as(Some(Rc::new(vec![false; 3])));
+        assert_eq!(s, state(), "folds of another map are left out");
     }
 
     #[test]

@@ -186,6 +186,20 @@ impl Viewport {
         }
     }
 
+    /// `content` at `scale`, its left edge a margin from the screen's and
+    /// its middle at the screen's: where a map too wide to fit at a
+    /// readable size starts, at its root.
+    pub(crate) fn from_left(content: Rect, view: Size, scale: f64) -> Viewport {
+        let scale = clamp_scale(scale);
+        Viewport {
+            offset: Point {
+                x: MARGIN - content.x * scale,
+                y: view.height / 2.0 - content.centre().y * scale,
+            },
+            scale,
+        }
+    }
+
     /// The least pan that brings map rectangle `target` on screen with
     /// `margin` pixels to spare (or, if it is too big, its top-left
     /// corner): the view follows the keyboard focus without jumping.
@@ -282,13 +296,15 @@ pub(crate) enum ViewAction {
         /// The screen's size.
         view: Size,
     },
-    /// [`Viewport::show`] with a [`MARGIN`] and [`READABLE_SCALE`]: a branch
-    /// unfolded.
+    /// [`Viewport::show`] with a [`MARGIN`], never below scale `readable`
+    /// ([`READABLE_SCALE`], or more on a phone): a branch unfolded.
     Show {
         /// The map rectangle to show.
         target: Rect,
         /// The screen's size.
         view: Size,
+        /// The smallest scale to show it at.
+        readable: f64,
     },
     /// Replace the view (a fit).
     Set(Viewport),
@@ -305,7 +321,11 @@ impl yew::Reducible for Viewport {
             ViewAction::Pan { dx, dy } => v.pan_by(dx, dy),
             ViewAction::Pinch { before, after } => v.pinch(before, after),
             ViewAction::Reveal { target, view } => v.reveal(target, view, MARGIN),
-            ViewAction::Show { target, view } => v.show(target, view, MARGIN, READABLE_SCALE),
+            ViewAction::Show {
+                target,
+                view,
+                readable,
+            } => v.show(target, view, MARGIN, readable),
             ViewAction::Set(new) => new,
         })
     }
@@ -438,6 +458,21 @@ mod tests {
             height: 20.0,
         };
         assert_eq!(v.reveal(wide, VIEW, 16.0).offset, p(-484.0, 0.0));
+    }
+
+    #[test]
+    fn a_map_too_wide_to_read_starts_at_its_left_edge() {
+        let content = Rect {
+            x: -40.0,
+            y: 100.0,
+            width: 2000.0,
+            height: 200.0,
+        };
+        let v = Viewport::from_left(content, VIEW, 0.9);
+        assert_eq!(v.scale, 0.9);
+        let left = v.to_screen(Point { x: -40.0, y: 200.0 });
+        assert!((left.x - MARGIN).abs() < 1e-9, "{left:?}");
+        assert!((left.y - VIEW.height / 2.0).abs() < 1e-9, "{left:?}");
     }
 
     #[test]
