@@ -47,13 +47,16 @@ describe('sharding', () => {
     await visit(p.page, base, '#/sim/shard-scatter-gather');
     await p.page.getByRole('heading', { level: 1 }).waitFor();
     const compare = p.page.getByRole('button', { name: /Compare variants|Single run/ });
-    if ((await compare.textContent()) === 'Compare variants') await compare.click();
+    const single = (await compare.textContent()) === 'Compare variants';
+    if (single) await compare.click();
     await until('two diagrams', async () => (await p.page.locator('svg.diagram').count()) >= 2);
     assert.match(p.page.url(), /compare=(1|true)/);
     // Each variant is named as a reader says it, by the parameter's label.
     const names = await p.page.locator('.variant h2').allTextContents();
     assert.ok(names.length >= 2 && names.every((n) => /^[A-Z][^=_]*: /.test(n)), `variant names: ${names}`);
-    await p.page.getByRole('button', { name: 'Play' }).click();
+    // A comparison asked for starts at once.
+    if (single) await p.page.getByRole('button', { name: 'Pause' }).waitFor();
+    else await p.page.getByRole('button', { name: 'Play' }).click();
     await until('queries completed in both variants', async () => {
       const [a, b] = [await summary(p.page, 0), await summary(p.page, 1)];
       return number(a.completed) > 0 && number(b.completed) > 0;
