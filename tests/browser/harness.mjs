@@ -262,3 +262,20 @@ export async function axeScan(page, label) {
   }
   return violations;
 }
+
+// A diagram's labels are SVG text, scaled with the drawing. It is laid out
+// narrow on a phone and in each cell of a comparison, so that its names
+// come to about 12 px on the screen and its states to about 11.
+export const MIN_DIAGRAM_TEXT_PX = 11;
+
+// The labels of the page's diagrams drawn smaller than MIN_DIAGRAM_TEXT_PX
+// on the screen (font size times the drawing's scale), as "text" and size.
+export async function smallDiagramText(page) {
+  await page.locator('.diagram text').first().waitFor();
+  return page.locator('.diagram text').evaluateAll((texts, min) =>
+    texts
+      .map((t) => ({ text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a }))
+      .filter((t) => t.px < min)
+      .map((t) => `"${t.text}" ${t.px.toFixed(1)} px`),
+  MIN_DIAGRAM_TEXT_PX);
+}

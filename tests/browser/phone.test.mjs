@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openPage, siteUnderTest, until, visit } from './harness.mjs';
+import { openPage, siteUnderTest, smallDiagramText, until, visit } from './harness.mjs';
 
 let base;
 let browser;
@@ -112,6 +112,7 @@ describe('on a phone', () => {
         els.filter((e) => parseFloat(getComputedStyle(e).fontSize) < 12).map((e) => e.textContent),
       );
       assert.deepEqual(small, [], `text under ${MIN_TEXT_PX} px`);
+      assert.deepEqual(await smallDiagramText(p.page), [], 'diagram labels too small to read');
       await shot(p.page, `phone-${pattern.replace(' ', '-')}`);
       // Tap a node: its actions appear on screen, at the bottom, no scrolling.
       await p.page.locator(`.diagram [role="button"][aria-label^="${node}:"]`).tap();
@@ -125,4 +126,13 @@ describe('on a phone', () => {
       await done(p);
     });
   }
+
+  test('compared variants each get a diagram as readable as a single run', async () => {
+    const p = await openPage(browser, PHONE);
+    await visit(p.page, base, '#/sim/lb-server-load?compare=true');
+    await until('the variants to be drawn', async () => (await p.page.locator('.diagram').count()) > 1);
+    assert.deepEqual(await smallDiagramText(p.page), [], 'diagram labels too small to read');
+    await shot(p.page, 'phone-load-balancing-compare');
+    await done(p);
+  });
 });

@@ -17,6 +17,7 @@ import {
   clock,
   openPage,
   siteUnderTest,
+  smallDiagramText,
   summary,
   until,
   visit,
@@ -342,6 +343,20 @@ describe('embedding', () => {
 });
 
 describe('accessibility and layout', () => {
+  for (const [preset, variants] of [['lb-server-load', 6], ['cache-eviction', 4]]) {
+    test(`the ${variants} diagrams of ${preset} compared are as readable as one`, async () => {
+      const p = await fresh({ viewport: { width: 1280, height: 900 } });
+      await visit(p.page, base, `#/sim/${preset}?compare=true`);
+      await until('every variant to be drawn', async () => (await p.page.locator('.diagram').count()) === variants);
+      assert.deepEqual(await smallDiagramText(p.page), [], 'diagram labels too small to read');
+      // Each diagram keeps to about the width it was laid out for, even
+      // in a last row of one.
+      const widths = await p.page.locator('.diagram').evaluateAll((ds) => ds.map((d) => d.getBoundingClientRect().width));
+      assert.ok(Math.max(...widths) < 1.5 * Math.min(...widths), `diagram widths ${widths.map(Math.round)}`);
+      await done(p);
+    });
+  }
+
   test('a chart legend\'s swatches are small marks beside their labels', async () => {
     const p = await fresh();
     await visit(p.page, base, '#/sim/lb-health-checks');

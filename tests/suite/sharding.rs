@@ -340,6 +340,29 @@ mod mechanisms {
     }
 
     #[test]
+    fn the_keys_that_move_are_a_dash_until_the_resharding_plans_them() {
+        let mut exp = archsim_patterns::Experiment::resolve("sharding").unwrap();
+        for (key, value) in [("reshard_to", "6"), ("reshard_at", "2"), ("duration", "6")] {
+            exp.set(key, value).unwrap();
+        }
+        let mut run = exp.start().unwrap();
+        let mut moving = |secs| {
+            run.run_until(SimTime::from_secs(secs));
+            run.dashboard()
+                .stats
+                .iter()
+                .find(|s| s.label == "keys that move")
+                .expect("shown with a resharding")
+                .value
+        };
+        assert_eq!(moving(1), None, "no plan before the resharding starts");
+        assert!(
+            moving(3).is_some_and(|percent| percent > 0.0 && percent < 100.0),
+            "planned once it starts"
+        );
+    }
+
+    #[test]
     fn removing_shards_retires_them_empty() {
         let p = params(&[
             ("shards", "6"),

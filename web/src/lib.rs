@@ -30,6 +30,7 @@ mod live;
 mod pages;
 mod panic;
 mod route;
+mod screen;
 mod site;
 
 use app::{App, EditorApp, Pages, Registered};

@@ -173,7 +173,7 @@ mod tests {
                 .all(|r| r.sim.now() == SimTime::from_secs(5))
         );
         // The first headline number of load balancing is "arrived".
-        let arrived: Vec<f64> = live
+        let arrived: Vec<Option<f64>> = live
             .runs()
             .iter()
             .map(|r| r.dashboard().stats[0].value)

@@ -75,6 +75,12 @@ async fn every_experiment_page_shows_its_preset() {
             preset.id
         );
         let experiment = Experiment::from_preset(catalog::pattern_of(preset), preset);
+        assert_eq!(
+            text("p.timing").as_deref(),
+            Some(experiment.pattern().timing()),
+            "{}: what the latencies count",
+            preset.id
+        );
         // The nodes a person can break are buttons, one per node.
         // (A shard still to be added by resharding is drawn, faded.)
         let count = |key: &str| -> usize {

@@ -10,8 +10,9 @@
 pub struct Stat {
     /// What it is, e.g. "p99 latency".
     pub label: &'static str,
-    /// Its value, already in `unit`.
-    pub value: f64,
+    /// Its value, already in `unit`; none while there is nothing to
+    /// measure yet (a resharding's plan before the resharding starts).
+    pub value: Option<f64>,
     /// Unit shown after the value: "ms", "%", or "" for a count or a ratio.
     pub unit: &'static str,
     /// Whether it is measured only after the warm-up (a latency, a ratio, a
@@ -148,11 +149,20 @@ impl Stat {
                 .any(|s| s.label == self.label && s.given.is_some_and(|g| g.holds))
     }
 
+    /// The same number once `known`, and none before: a figure of
+    /// something that does not exist yet reads as a dash, not a zero.
+    pub fn known_once(self, known: bool) -> Stat {
+        Stat {
+            value: self.value.filter(|_| known),
+            ..self
+        }
+    }
+
     /// A count of things.
     pub fn count(label: &'static str, n: u64) -> Stat {
         Stat {
             label,
-            value: n as f64,
+            value: Some(n as f64),
             unit: "",
             windowed: false,
             given: None,
@@ -163,7 +173,7 @@ impl Stat {
     pub fn millis(label: &'static str, seconds: f64) -> Stat {
         Stat {
             label,
-            value: seconds * 1000.0,
+            value: Some(seconds * 1000.0),
             unit: "ms",
             windowed: true,
             given: None,
@@ -174,7 +184,7 @@ impl Stat {
     pub fn percent(label: &'static str, fraction: f64) -> Stat {
         Stat {
             label,
-            value: fraction * 100.0,
+            value: Some(fraction * 100.0),
             unit: "%",
             windowed: true,
             given: None,
@@ -185,7 +195,7 @@ impl Stat {
     pub fn plain(label: &'static str, value: f64) -> Stat {
         Stat {
             label,
-            value,
+            value: Some(value),
             unit: "",
             windowed: true,
             given: None,

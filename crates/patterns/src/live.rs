@@ -301,7 +301,7 @@ mod tests {
                 .stats
                 .iter()
                 .find(|s| s.label == "arrived")
-                .map(|s| s.value);
+                .and_then(|s| s.value);
             assert!(run.requests() > 0, "{pattern}");
             if let Some(arrived) = arrived {
                 assert_eq!(run.requests() as f64, arrived, "{pattern}");

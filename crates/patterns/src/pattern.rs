@@ -34,6 +34,10 @@ pub struct About {
     pub headline: &'static [Headline],
     /// What to compare side by side when no preset says otherwise.
     pub default_variants: Variants,
+    /// Which requests a latency counts, from when to when, and what
+    /// happens to the rest: said beside the numbers, so that nobody reads a
+    /// p99 without knowing whether failures are in it.
+    pub timing: &'static str,
 }
 
 /// A run to the end, as JSON: what `Experiment::run` reports.
@@ -113,6 +117,11 @@ impl Pattern {
     /// The heading of the pattern's branch in the mind-map.
     pub fn mindmap_branch(&self) -> &'static str {
         self.about.mindmap_branch
+    }
+
+    /// Which requests its latencies count (see [`About::timing`]).
+    pub fn timing(&self) -> &'static str {
+        self.about.timing
     }
 
     /// Its presets, in the order of its mind-map leaves.

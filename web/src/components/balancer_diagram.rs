@@ -7,17 +7,44 @@
 //! delay, is visible. Backends are buttons: choosing one lets a person break
 //! it or mend it.
 
-use crate::components::diagram::{self, DiagramProps, Frame, Key, Mark, Marks};
+use crate::components::diagram::{self, DiagramProps, Frame, Key, Mark, Marks, SERVER_KEYS};
 use archsim_core::Condition;
 use archsim_patterns::View;
 use archsim_patterns::load_balancing::{Node, Snapshot};
 use yew::prelude::*;
 
-const WIDTH: f64 = 640.0;
-const CLIENTS_X: f64 = 60.0;
-const BALANCER_X: f64 = 230.0;
-const BACKEND_X: f64 = 420.0;
-const BACKEND_W: f64 = 210.0;
+/// Where the diagram's columns sit across its canvas, `width` units wide.
+struct Columns {
+    width: f64,
+    clients: f64,
+    balancer: f64,
+    backend: f64,
+    backend_w: f64,
+    /// Width of the worker slots and the queue bar.
+    work_w: f64,
+    /// Where a backend's name and state are written.
+    label: f64,
+}
+
+const WIDE: Columns = Columns {
+    width: diagram::WIDE,
+    clients: 60.0,
+    balancer: 230.0,
+    backend: 420.0,
+    backend_w: 210.0,
+    work_w: 130.0,
+    label: 420.0 + 210.0 - 54.0,
+};
+
+const NARROW: Columns = Columns {
+    width: diagram::NARROW,
+    clients: 32.0,
+    balancer: 124.0,
+    backend: 200.0,
+    backend_w: 195.0,
+    work_w: 106.0,
+    label: 200.0 + 195.0 - 60.0,
+};
 /// Requests drawn at most, so a busy run stays cheap to render.
 const MAX_DOTS: usize = 400;
 
@@ -33,7 +60,7 @@ pub fn draw(view: &View, frame: Frame) -> Html {
 /// lesson of the health checks: it is what the balancer believes, which
 /// lags behind what is true (the outline).
 pub fn legend() -> Vec<Key> {
-    vec![
+    [
         Key {
             mark: Mark::Disc {
                 group: "",
@@ -62,42 +89,23 @@ pub fn legend() -> Vec<Key> {
             },
             text: "… believes it unhealthy, and sends it nothing",
         },
-        Key {
-            mark: Mark::Bar("slot busy"),
-            text: "busy worker",
-        },
-        Key {
-            mark: Mark::Bar("slot"),
-            text: "idle worker",
-        },
-        Key {
-            mark: Mark::Bar("queue"),
-            text: "queue, against its capacity",
-        },
-        Key {
-            mark: Mark::Outline("backend up"),
-            text: "up",
-        },
-        Key {
-            mark: Mark::Outline("backend slow"),
-            text: "slow",
-        },
-        Key {
-            mark: Mark::Outline("backend down"),
-            text: "down",
-        },
     ]
+    .into_iter()
+    .chain(SERVER_KEYS)
+    .collect()
 }
 
 struct Layout {
+    x: &'static Columns,
     height: f64,
     row: f64,
 }
 
 impl Layout {
-    fn new(backends: usize) -> Self {
+    fn new(backends: usize, narrow: bool) -> Self {
         let row = (360.0 / backends as f64).clamp(16.0, 52.0);
         Layout {
+            x: if narrow { &NARROW } else { &WIDE },
             height: (row * backends as f64 + 40.0).max(200.0),
             row,
         }
@@ -114,8 +122,11 @@ impl Layout {
 
     /// Where a message is, `p` of the way along its path.
     fn position(&self, from: Node, to: Node, p: f64, n: usize) -> (f64, f64) {
-        let backend = |b: u32| (BACKEND_X, self.backend_y(b, n));
-        let (clients, balancer) = ((CLIENTS_X, self.middle()), (BALANCER_X, self.middle()));
+        let backend = |b: u32| (self.x.backend, self.backend_y(b, n));
+        let (clients, balancer) = (
+            (self.x.clients, self.middle()),
+            (self.x.balancer, self.middle()),
+        );
         // Requests go clients → balancer → backend; replies come back the same way.
         let (a, m, z) = match (from, to) {
             (Node::Clients, Node::Backend(b)) => (clients, balancer, backend(b)),
@@ -157,13 +168,14 @@ fn state_name(c: Condition) -> String {
 pub(crate) fn BalancerDiagram(props: &Props) -> Html {
     let snap = &props.snapshot;
     let n = snap.backends.len();
-    let layout = Layout::new(n);
+    let layout = Layout::new(n, props.narrow);
+    let x = layout.x;
     let mid = layout.middle();
     let compact = layout.row < 30.0;
 
     let edges = (0..n as u32).map(|b| {
         let y = layout.backend_y(b, n);
-        html! { <line class="edge" x1={BALANCER_X.to_string()} y1={mid.to_string()} x2={BACKEND_X.to_string()} y2={y.to_string()} /> }
+        html! { <line class="edge" x1={x.balancer.to_string()} y1={mid.to_string()} x2={x.backend.to_string()} y2={y.to_string()} /> }
     });
 
     let backends = snap.backends.iter().enumerate().map(|(i, view)| {
@@ -212,16 +224,16 @@ pub(crate) fn BalancerDiagram(props: &Props) -> Html {
             <g class={classes!("backend", state, belief, selected.then_some("selected"))}
                role="button" tabindex="0" aria-label={label} aria-pressed={selected.to_string()}
                {onclick} {onkeydown}>
-                <rect class="box" x={BACKEND_X.to_string()} y={top.to_string()} width={BACKEND_W.to_string()} height={h.to_string()} rx="4" />
-                <circle class="belief" cx={(BACKEND_X + 10.0).to_string()} cy={y.to_string()} r="5" />
-                { diagram::worker_slots(slots, view.busy, (BACKEND_X + 22.0, top + 3.0), BACKEND_W - 80.0, (h / 2.0 - 4.0).max(2.0)) }
-                <rect class="queue-track" x={(BACKEND_X + 22.0).to_string()} y={(y + 1.0).to_string()} width={(BACKEND_W - 80.0).to_string()} height={(h / 2.0 - 4.0).max(2.0).to_string()} />
-                <rect class="queue" x={(BACKEND_X + 22.0).to_string()} y={(y + 1.0).to_string()} width={((BACKEND_W - 80.0) * queue_share).to_string()} height={(h / 2.0 - 4.0).max(2.0).to_string()} />
+                <rect class="box" x={x.backend.to_string()} y={top.to_string()} width={x.backend_w.to_string()} height={h.to_string()} rx="4" />
+                <circle class="belief" cx={(x.backend + 10.0).to_string()} cy={y.to_string()} r="5" />
+                { diagram::worker_slots(slots, view.busy, (x.backend + 22.0, top + 3.0), x.work_w, (h / 2.0 - 4.0).max(2.0)) }
+                <rect class="queue-track" x={(x.backend + 22.0).to_string()} y={(y + 1.0).to_string()} width={x.work_w.to_string()} height={(h / 2.0 - 4.0).max(2.0).to_string()} />
+                <rect class="queue" x={(x.backend + 22.0).to_string()} y={(y + 1.0).to_string()} width={(x.work_w * queue_share).to_string()} height={(h / 2.0 - 4.0).max(2.0).to_string()} />
             </g>
             if !compact {
                 <g class="backend-label" aria-hidden="true" pointer-events="none">
-                    <text class="name" x={(BACKEND_X + BACKEND_W - 54.0).to_string()} y={(y - 3.0).to_string()}>{ speed_label(b, view.speed) }</text>
-                    <text class="state" x={(BACKEND_X + BACKEND_W - 54.0).to_string()} y={(y + 11.0).to_string()}>{ state }</text>
+                    <text class="name" x={x.label.to_string()} y={(y - 3.0).to_string()}>{ speed_label(b, view.speed) }</text>
+                    <text class="state" x={x.label.to_string()} y={(y + 11.0).to_string()}>{ state }</text>
                 </g>
             }
             </>
@@ -243,25 +255,32 @@ pub(crate) fn BalancerDiagram(props: &Props) -> Html {
         marks.disc(layout.position(m.from, m.to, p, n), 3.0);
     }
 
-    html! {
-        <svg class="diagram" viewBox={format!("0 0 {WIDTH} {:.0}", layout.height)} role="group" aria-label={props.label.clone()}>
-            <line class="edge" x1={CLIENTS_X.to_string()} y1={mid.to_string()} x2={BALANCER_X.to_string()} y2={mid.to_string()} />
+    let drawing = html! {
+        <>
+            <line class="edge" x1={x.clients.to_string()} y1={mid.to_string()} x2={x.balancer.to_string()} y2={mid.to_string()} />
             { for edges }
             <g class="clients" aria-hidden="true">
-                <circle cx={CLIENTS_X.to_string()} cy={mid.to_string()} r="26" />
-                <text x={CLIENTS_X.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle">{ "clients" }</text>
+                <circle cx={x.clients.to_string()} cy={mid.to_string()} r="26" />
+                <text x={x.clients.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle">{ "clients" }</text>
             </g>
             <g class="balancer" aria-hidden="true">
-                <rect x={(BALANCER_X - 44.0).to_string()} y={(mid - 20.0).to_string()} width="88" height="40" rx="6" />
-                <text x={BALANCER_X.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle">{ "balancer" }</text>
+                <rect x={(x.balancer - 44.0).to_string()} y={(mid - 20.0).to_string()} width="88" height="40" rx="6" />
+                <text x={x.balancer.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle">{ "balancer" }</text>
             </g>
             { for backends }
             <g aria-hidden="true">
                 <path class="dot request" d={requests.path()} />
                 <path class="dot reply" d={replies.path()} />
             </g>
-        </svg>
-    }
+        </>
+    };
+    diagram::canvas(
+        x.width,
+        layout.height,
+        props.narrow,
+        props.label.clone(),
+        drawing,
+    )
 }
 
 #[cfg(test)]
@@ -270,18 +289,20 @@ mod tests {
 
     #[test]
     fn messages_travel_from_clients_through_the_balancer() {
-        let l = Layout::new(4);
-        let start = l.position(Node::Clients, Node::Backend(3), 0.0, 4);
-        assert_eq!(start, (CLIENTS_X, l.middle()));
-        let end = l.position(Node::Clients, Node::Backend(3), 1.0, 4);
-        assert!((end.0 - BACKEND_X).abs() < 1e-9 && (end.1 - l.backend_y(3, 4)).abs() < 1e-9);
-        let back = l.position(Node::Backend(0), Node::Clients, 1.0, 4);
-        assert!((back.0 - CLIENTS_X).abs() < 1e-9);
+        for narrow in [false, true] {
+            let l = Layout::new(4, narrow);
+            let start = l.position(Node::Clients, Node::Backend(3), 0.0, 4);
+            assert_eq!(start, (l.x.clients, l.middle()));
+            let end = l.position(Node::Clients, Node::Backend(3), 1.0, 4);
+            assert!((end.0 - l.x.backend).abs() < 1e-9 && (end.1 - l.backend_y(3, 4)).abs() < 1e-9);
+            let back = l.position(Node::Backend(0), Node::Clients, 1.0, 4);
+            assert!((back.0 - l.x.clients).abs() < 1e-9);
+        }
     }
 
     #[test]
     fn many_backends_fit_the_picture() {
-        let l = Layout::new(100);
+        let l = Layout::new(100, false);
         assert!(l.backend_y(0, 100) > 0.0);
         assert!(l.backend_y(99, 100) < l.height);
     }

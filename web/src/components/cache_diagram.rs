@@ -21,14 +21,37 @@ use archsim_patterns::View;
 use archsim_patterns::caching::{MessageKind, Node, Snapshot};
 use yew::prelude::*;
 
-const WIDTH: f64 = 640.0;
-const CLIENTS_X: f64 = 56.0;
-const NODE_X: f64 = 200.0;
-const NODE_W: f64 = 200.0;
-const DB_X: f64 = 500.0;
-const DB_W: f64 = 120.0;
-/// Room at a node's right for its name, hit ratio and state.
-const LABEL_W: f64 = 78.0;
+/// Where the diagram's columns sit across its canvas, `width` units wide.
+struct Columns {
+    width: f64,
+    clients: f64,
+    node: f64,
+    node_w: f64,
+    db: f64,
+    db_w: f64,
+    /// Room at a node's right for its name, hit ratio and state.
+    label_w: f64,
+}
+
+const WIDE: Columns = Columns {
+    width: diagram::WIDE,
+    clients: 56.0,
+    node: 200.0,
+    node_w: 200.0,
+    db: 500.0,
+    db_w: 120.0,
+    label_w: 78.0,
+};
+
+const NARROW: Columns = Columns {
+    width: diagram::NARROW,
+    clients: 32.0,
+    node: 100.0,
+    node_w: 180.0,
+    db: 300.0,
+    db_w: 92.0,
+    label_w: 78.0,
+};
 /// Messages drawn at most, so a busy run stays cheap to render.
 const MAX_DOTS: usize = 400;
 /// How long a stale read flashes, in µs (the snapshot keeps 300 ms).
@@ -44,15 +67,17 @@ pub fn draw(view: &View, frame: Frame) -> Html {
 
 /// Where everything sits for a cluster of `nodes` cache nodes.
 struct Layout {
+    x: &'static Columns,
     nodes: usize,
     height: f64,
     row: f64,
 }
 
 impl Layout {
-    fn new(nodes: usize) -> Self {
+    fn new(nodes: usize, narrow: bool) -> Self {
         let row = (300.0 / nodes.max(1) as f64).clamp(18.0, 56.0);
         Layout {
+            x: if narrow { &NARROW } else { &WIDE },
             nodes,
             height: (row * nodes as f64 + 70.0).max(220.0),
             row,
@@ -76,14 +101,14 @@ impl Layout {
 
     /// The waypoints of the path from `from` to `to`.
     fn route(&self, from: Node, to: Node) -> Vec<(f64, f64)> {
-        let mid = self.middle();
-        let clients = (CLIENTS_X, mid);
-        let database = (DB_X, mid);
-        let cache_left = |n: u32| (NODE_X, self.node_y(n));
-        let cache_right = |n: u32| (NODE_X + NODE_W, self.node_y(n));
+        let (mid, x) = (self.middle(), self.x);
+        let clients = (x.clients, mid);
+        let database = (x.db, mid);
+        let cache_left = |n: u32| (x.node, self.node_y(n));
+        let cache_right = |n: u32| (x.node + x.node_w, self.node_y(n));
         let under = [
-            (CLIENTS_X, self.bottom()),
-            (DB_X + DB_W / 2.0, self.bottom()),
+            (x.clients, self.bottom()),
+            (x.db + x.db_w / 2.0, self.bottom()),
         ];
         match (from, to) {
             (Node::Clients, Node::Cache(n)) => vec![clients, cache_left(n)],
@@ -91,10 +116,20 @@ impl Layout {
             (Node::Cache(n), Node::Database) => vec![cache_right(n), database],
             (Node::Database, Node::Cache(n)) => vec![database, cache_right(n)],
             (Node::Clients, Node::Database) => {
-                vec![clients, under[0], under[1], (DB_X + DB_W / 2.0, mid + 22.0)]
+                vec![
+                    clients,
+                    under[0],
+                    under[1],
+                    (x.db + x.db_w / 2.0, mid + 22.0),
+                ]
             }
             (Node::Database, Node::Clients) => {
-                vec![(DB_X + DB_W / 2.0, mid + 22.0), under[1], under[0], clients]
+                vec![
+                    (x.db + x.db_w / 2.0, mid + 22.0),
+                    under[1],
+                    under[0],
+                    clients,
+                ]
             }
             _ => vec![clients, clients],
         }
@@ -205,7 +240,8 @@ fn percent(x: f64) -> String {
 pub(crate) fn CacheDiagram(props: &Props) -> Html {
     let snap = &props.snapshot;
     let n = snap.nodes.len();
-    let layout = Layout::new(n);
+    let layout = Layout::new(n, props.narrow);
+    let x = layout.x;
     let mid = layout.middle();
     let compact = layout.row < 34.0;
 
@@ -213,8 +249,8 @@ pub(crate) fn CacheDiagram(props: &Props) -> Html {
         let y = layout.node_y(i);
         html! {
             <>
-            <line class="edge" x1={CLIENTS_X.to_string()} y1={mid.to_string()} x2={NODE_X.to_string()} y2={y.to_string()} />
-            <line class="edge" x1={(NODE_X + NODE_W).to_string()} y1={y.to_string()} x2={DB_X.to_string()} y2={mid.to_string()} />
+            <line class="edge" x1={x.clients.to_string()} y1={mid.to_string()} x2={x.node.to_string()} y2={y.to_string()} />
+            <line class="edge" x1={(x.node + x.node_w).to_string()} y1={y.to_string()} x2={x.db.to_string()} y2={mid.to_string()} />
             </>
         }
     });
@@ -279,7 +315,7 @@ pub(crate) fn CacheDiagram(props: &Props) -> Html {
                 on_select.emit(id);
             }
         });
-        let bar_w = NODE_W - LABEL_W - 14.0;
+        let bar_w = x.node_w - x.label_w - 14.0;
         let bar_h = (h / 2.0 - 4.0).max(3.0);
         let flash = flashing(Node::Cache(id));
         html! {
@@ -287,25 +323,25 @@ pub(crate) fn CacheDiagram(props: &Props) -> Html {
             <g class={classes!("backend", "cache-node", state, selected.then_some("selected"))}
                role="button" tabindex="0" aria-label={label} aria-pressed={selected.to_string()}
                {onclick} {onkeydown}>
-                <rect class="box" x={NODE_X.to_string()} y={top.to_string()} width={NODE_W.to_string()} height={h.to_string()} rx="4" />
+                <rect class="box" x={x.node.to_string()} y={top.to_string()} width={x.node_w.to_string()} height={h.to_string()} rx="4" />
                 // Memory: items held against capacity.
-                <rect class="queue-track" x={(NODE_X + 8.0).to_string()} y={(top + 4.0).to_string()} width={bar_w.to_string()} height={bar_h.to_string()} />
-                <rect class="slot busy" x={(NODE_X + 8.0).to_string()} y={(top + 4.0).to_string()} width={(bar_w * fullness).to_string()} height={bar_h.to_string()} />
+                <rect class="queue-track" x={(x.node + 8.0).to_string()} y={(top + 4.0).to_string()} width={bar_w.to_string()} height={bar_h.to_string()} />
+                <rect class="slot busy" x={(x.node + 8.0).to_string()} y={(top + 4.0).to_string()} width={(bar_w * fullness).to_string()} height={bar_h.to_string()} />
                 // Dirty writes (write-behind) as a share of the memory.
                 if view.dirty > 0 {
-                    <rect class="queue" x={(NODE_X + 8.0).to_string()} y={(y + 1.0).to_string()}
+                    <rect class="queue" x={(x.node + 8.0).to_string()} y={(y + 1.0).to_string()}
                         width={(bar_w * (f64::from(view.dirty) / f64::from(view.capacity.max(1))).min(1.0)).to_string()}
                         height={(bar_h / 2.0).to_string()} />
                 }
                 if let Some(strength) = flash {
-                    <rect class="flash" x={(NODE_X - 3.0).to_string()} y={(top - 3.0).to_string()} width={(NODE_W + 6.0).to_string()} height={(h + 6.0).to_string()} rx="6"
+                    <rect class="flash" x={(x.node - 3.0).to_string()} y={(top - 3.0).to_string()} width={(x.node_w + 6.0).to_string()} height={(h + 6.0).to_string()} rx="6"
                         opacity={format!("{strength:.2}")} />
                 }
             </g>
             if !compact {
                 <g class="backend-label" aria-hidden="true" pointer-events="none">
-                    <text class="name" x={(NODE_X + NODE_W - LABEL_W).to_string()} y={(y - 3.0).to_string()}>{ format!("#{} {} hits", id + 1, percent(view.hit_ratio)) }</text>
-                    <text class="state" x={(NODE_X + NODE_W - LABEL_W).to_string()} y={(y + 11.0).to_string()}>{ state }</text>
+                    <text class="name" x={(x.node + x.node_w - x.label_w).to_string()} y={(y - 3.0).to_string()}>{ format!("#{} {} hits", id + 1, percent(view.hit_ratio)) }</text>
+                    <text class="state" x={(x.node + x.node_w - x.label_w).to_string()} y={(y + 11.0).to_string()}>{ state }</text>
                 </g>
             }
             </>
@@ -329,13 +365,13 @@ pub(crate) fn CacheDiagram(props: &Props) -> Html {
     let db_flash = flashing(Node::Database);
     let database = html! {
         <g class="database" aria-hidden="true">
-            <rect class="box" x={DB_X.to_string()} y={db_top.to_string()} width={DB_W.to_string()} height="62" rx="8" />
-            <text x={(DB_X + DB_W / 2.0).to_string()} y={(db_top + 14.0).to_string()} text-anchor="middle">{ "database" }</text>
-            { diagram::worker_slots(slots, busy_shown, (DB_X + 8.0, db_top + 22.0), DB_W - 16.0, 14.0) }
-            <rect class="queue-track" x={(DB_X + 8.0).to_string()} y={(db_top + 42.0).to_string()} width={(DB_W - 16.0).to_string()} height="10" />
-            <rect class="queue" x={(DB_X + 8.0).to_string()} y={(db_top + 42.0).to_string()} width={((DB_W - 16.0) * queue_share).to_string()} height="10" />
+            <rect class="box" x={x.db.to_string()} y={db_top.to_string()} width={x.db_w.to_string()} height="62" rx="8" />
+            <text x={(x.db + x.db_w / 2.0).to_string()} y={(db_top + 14.0).to_string()} text-anchor="middle">{ "database" }</text>
+            { diagram::worker_slots(slots, busy_shown, (x.db + 8.0, db_top + 22.0), x.db_w - 16.0, 14.0) }
+            <rect class="queue-track" x={(x.db + 8.0).to_string()} y={(db_top + 42.0).to_string()} width={(x.db_w - 16.0).to_string()} height="10" />
+            <rect class="queue" x={(x.db + 8.0).to_string()} y={(db_top + 42.0).to_string()} width={((x.db_w - 16.0) * queue_share).to_string()} height="10" />
             if let Some(strength) = db_flash {
-                <rect class="flash" x={(DB_X - 3.0).to_string()} y={(db_top - 3.0).to_string()} width={(DB_W + 6.0).to_string()} height="68" rx="10"
+                <rect class="flash" x={(x.db - 3.0).to_string()} y={(db_top - 3.0).to_string()} width={(x.db_w + 6.0).to_string()} height="68" rx="10"
                     opacity={format!("{strength:.2}")} />
             }
         </g>
@@ -357,23 +393,30 @@ pub(crate) fn CacheDiagram(props: &Props) -> Html {
         (m.kind, layout.position(m.flight.from, m.flight.to, p))
     }));
 
-    html! {
-        <svg class="diagram" viewBox={format!("0 0 {WIDTH} {:.0}", layout.height)} role="group" aria-label={props.label.clone()}>
+    let drawing = html! {
+        <>
             <desc>{ database_summary }</desc>
             { for edges }
             { bottom_lane }
             <g class="clients" aria-hidden="true">
-                <circle cx={CLIENTS_X.to_string()} cy={mid.to_string()} r="26" />
-                <text x={CLIENTS_X.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle">{ "clients" }</text>
+                <circle cx={x.clients.to_string()} cy={mid.to_string()} r="26" />
+                <text x={x.clients.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle">{ "clients" }</text>
             </g>
             if n == 0 {
-                <text x={(NODE_X + NODE_W / 2.0).to_string()} y={(mid - 30.0).to_string()} text-anchor="middle" class="state" aria-hidden="true">{ "no cache" }</text>
+                <text x={(x.node + x.node_w / 2.0).to_string()} y={(mid - 30.0).to_string()} text-anchor="middle" class="state" aria-hidden="true">{ "no cache" }</text>
             }
             { for nodes }
             { database }
             <g aria-hidden="true">{ for dots }</g>
-        </svg>
-    }
+        </>
+    };
+    diagram::canvas(
+        x.width,
+        layout.height,
+        props.narrow,
+        props.label.clone(),
+        drawing,
+    )
 }
 
 #[cfg(test)]
@@ -382,22 +425,24 @@ mod tests {
 
     #[test]
     fn messages_follow_their_routes_end_to_end() {
-        let l = Layout::new(3);
-        let start = l.position(Node::Clients, Node::Cache(2), 0.0);
-        assert_eq!(start, (CLIENTS_X, l.middle()));
-        let end = l.position(Node::Clients, Node::Cache(2), 1.0);
-        assert!((end.0 - NODE_X).abs() < 1e-9 && (end.1 - l.node_y(2)).abs() < 1e-9);
-        // Reads that miss go to the database along the bottom lane.
-        let halfway = l.position(Node::Clients, Node::Database, 0.5);
-        assert!((halfway.1 - l.bottom()).abs() < 1e-9, "{halfway:?}");
-        let back = l.position(Node::Database, Node::Clients, 1.0);
-        assert_eq!(back, (CLIENTS_X, l.middle()));
+        for narrow in [false, true] {
+            let l = Layout::new(3, narrow);
+            let start = l.position(Node::Clients, Node::Cache(2), 0.0);
+            assert_eq!(start, (l.x.clients, l.middle()));
+            let end = l.position(Node::Clients, Node::Cache(2), 1.0);
+            assert!((end.0 - l.x.node).abs() < 1e-9 && (end.1 - l.node_y(2)).abs() < 1e-9);
+            // Reads that miss go to the database along the bottom lane.
+            let halfway = l.position(Node::Clients, Node::Database, 0.5);
+            assert!((halfway.1 - l.bottom()).abs() < 1e-9, "{halfway:?}");
+            let back = l.position(Node::Database, Node::Clients, 1.0);
+            assert_eq!(back, (l.x.clients, l.middle()));
+        }
     }
 
     #[test]
     fn many_nodes_fit_the_picture() {
         for n in [0, 1, 4, 32] {
-            let l = Layout::new(n);
+            let l = Layout::new(n, false);
             for i in 0..n as u32 {
                 assert!(l.node_y(i) > 0.0 && l.node_y(i) < l.bottom(), "{n} nodes");
             }

@@ -22,6 +22,8 @@ pub struct Frame {
     pub(crate) animate: bool,
     /// Accessible name of the diagram.
     pub(crate) label: AttrValue,
+    /// Whether it is drawn narrow (see [`DiagramProps::narrow`]).
+    pub(crate) narrow: bool,
 }
 
 /// Properties of a pattern's diagram component.
@@ -37,7 +39,17 @@ pub(crate) struct DiagramProps<S: PartialEq> {
     pub(crate) animate: bool,
     /// Accessible name of the diagram.
     pub(crate) label: AttrValue,
+    /// Whether it has a phone's width or a compared variant's to fill
+    /// rather than a desktop's column: then it is laid out on a narrower
+    /// canvas ([`NARROW`] units across instead of [`WIDE`]), so that its
+    /// text, the same size in its own units, reads almost twice as large.
+    pub(crate) narrow: bool,
 }
+
+/// How many units across a diagram is laid out, on a desktop's column...
+pub(crate) const WIDE: f64 = 640.0;
+/// ... and on a phone or in a cell of a comparison.
+pub(crate) const NARROW: f64 = 400.0;
 
 /// The picture of one run: `view`, which must hold an `S`, drawn by the
 /// component `C`.
@@ -55,6 +67,7 @@ where
         on_select,
         animate,
         label,
+        narrow,
     } = frame;
     let props = DiagramProps {
         snapshot,
@@ -62,8 +75,25 @@ where
         on_select,
         animate,
         label,
+        narrow,
     };
     html! { <C ..props /> }
+}
+
+/// A diagram's `<svg>`, `width` × `height` units, around `children`: laid
+/// out for a narrow screen (see [`DiagramProps::narrow`]), its text is set
+/// larger too, since it is drawn smaller.
+pub(crate) fn canvas(
+    width: f64,
+    height: f64,
+    narrow: bool,
+    label: AttrValue,
+    children: Html,
+) -> Html {
+    html! {
+        <svg class={classes!("diagram", narrow.then_some("narrow"))} viewBox={format!("0 0 {width} {height:.0}")}
+            role="group" aria-label={label}>{ children }</svg>
+    }
 }
 
 /// Small marks of one look — the messages in flight of one kind — drawn
@@ -189,6 +219,36 @@ pub struct Key {
     /// What it means.
     pub text: &'static str,
 }
+
+/// The key of a server as the diagrams draw it: its workers
+/// ([`worker_slots`]), its queue bar, and its outline in the state it is
+/// in. Load balancing's backends and sharding's shards are such servers.
+pub(crate) const SERVER_KEYS: [Key; 6] = [
+    Key {
+        mark: Mark::Bar("slot busy"),
+        text: "busy worker",
+    },
+    Key {
+        mark: Mark::Bar("slot"),
+        text: "idle worker",
+    },
+    Key {
+        mark: Mark::Bar("queue"),
+        text: "queue, against its capacity",
+    },
+    Key {
+        mark: Mark::Outline("backend up"),
+        text: "up",
+    },
+    Key {
+        mark: Mark::Outline("backend slow"),
+        text: "slow",
+    },
+    Key {
+        mark: Mark::Outline("backend down"),
+        text: "down",
+    },
+];
 
 /// The key under a diagram, `keys`: each kind of mark beside what it
 /// means, in text that stays readable however small the diagram is drawn.

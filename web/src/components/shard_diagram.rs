@@ -13,25 +13,54 @@
 //! break it or mend it.
 
 use crate::components::chart::PALETTE;
-use crate::components::diagram::{self, DiagramProps, Frame, Key, Mark, Marks, Shape};
+use crate::components::diagram::{self, DiagramProps, Frame, Key, Mark, Marks, SERVER_KEYS, Shape};
 use archsim_core::Condition;
 use archsim_patterns::View;
 use archsim_patterns::sharding::{Membership, Node, ShardView, Snapshot};
 use yew::prelude::*;
 
-const WIDTH: f64 = 640.0;
-const CLIENTS_X: f64 = 40.0;
-const ROUTER_X: f64 = 160.0;
-const ROUTER_HALF_W: f64 = 40.0;
-const SHARD_X: f64 = 330.0;
-const SHARD_W: f64 = 300.0;
-/// Width of the worker slots and the queue bar.
-const WORK_W: f64 = 110.0;
-/// Where the name and state of a shard are written.
-const LABEL_X: f64 = SHARD_X + WORK_W + 14.0;
-/// Where the rows and load bars start, and how wide they are at most.
-const BARS_X: f64 = SHARD_X + 215.0;
-const BARS_W: f64 = 80.0;
+/// Where the diagram's columns sit across its canvas, `width` units wide.
+struct Columns {
+    width: f64,
+    clients: f64,
+    router: f64,
+    router_half_w: f64,
+    shard: f64,
+    shard_w: f64,
+    /// Width of the worker slots and the queue bar.
+    work_w: f64,
+    /// Where the name and state of a shard are written.
+    label: f64,
+    /// Where the rows and load bars start, and how wide they are at most.
+    bars: f64,
+    bars_w: f64,
+}
+
+const WIDE: Columns = Columns {
+    width: diagram::WIDE,
+    clients: 40.0,
+    router: 160.0,
+    router_half_w: 40.0,
+    shard: 330.0,
+    shard_w: 300.0,
+    work_w: 110.0,
+    label: 330.0 + 110.0 + 14.0,
+    bars: 330.0 + 215.0,
+    bars_w: 80.0,
+};
+
+const NARROW: Columns = Columns {
+    width: diagram::NARROW,
+    clients: 26.0,
+    router: 104.0,
+    router_half_w: 36.0,
+    shard: 180.0,
+    shard_w: 215.0,
+    work_w: 56.0,
+    label: 180.0 + 56.0 + 12.0,
+    bars: 180.0 + 160.0,
+    bars_w: 50.0,
+};
 /// Messages drawn at most, so a busy run stays cheap to render.
 const MAX_DOTS: usize = 400;
 /// Colours of the two share bars and of the kinds of message.
@@ -49,14 +78,16 @@ pub fn draw(view: &View, frame: Frame) -> Html {
 }
 
 struct Layout {
+    x: &'static Columns,
     height: f64,
     row: f64,
 }
 
 impl Layout {
-    fn new(shards: usize) -> Self {
+    fn new(shards: usize, narrow: bool) -> Self {
         let row = (360.0 / shards as f64).clamp(14.0, 52.0);
         Layout {
+            x: if narrow { &NARROW } else { &WIDE },
             height: (row * shards as f64 + 40.0).max(200.0),
             row,
         }
@@ -74,8 +105,8 @@ impl Layout {
 
     fn point(&self, node: Node, n: usize) -> (f64, f64) {
         match node {
-            Node::Router => (ROUTER_X + ROUTER_HALF_W, self.middle()),
-            Node::Shard(s) => (SHARD_X, self.shard_y(s, n)),
+            Node::Router => (self.x.router + self.x.router_half_w, self.middle()),
+            Node::Shard(s) => (self.x.shard, self.shard_y(s, n)),
         }
     }
 
@@ -86,7 +117,10 @@ impl Layout {
         let (a, z) = (self.point(from, n), self.point(to, n));
         match (from, to) {
             (Node::Shard(_), Node::Shard(_)) => {
-                let control = (SHARD_X - 40.0 - (z.1 - a.1).abs() / 4.0, (a.1 + z.1) / 2.0);
+                let control = (
+                    self.x.shard - 40.0 - (z.1 - a.1).abs() / 4.0,
+                    (a.1 + z.1) / 2.0,
+                );
                 let q = 1.0 - p;
                 (
                     q * q * a.0 + 2.0 * q * p * control.0 + p * p * z.0,
@@ -132,7 +166,7 @@ fn moving(snap: &Snapshot, i: usize) -> (u64, u64) {
 
 /// What each mark of the diagram means.
 pub fn legend() -> Vec<Key> {
-    vec![
+    [
         Key {
             mark: Mark::Disc {
                 group: "",
@@ -156,27 +190,10 @@ pub fn legend() -> Vec<Key> {
             mark: Mark::BarOf(LOAD_COLOUR),
             text: "requests served, against the busiest",
         },
-        Key {
-            mark: Mark::Bar("slot busy"),
-            text: "busy worker",
-        },
-        Key {
-            mark: Mark::Bar("queue"),
-            text: "queue, against its capacity",
-        },
-        Key {
-            mark: Mark::Outline("backend up"),
-            text: "up",
-        },
-        Key {
-            mark: Mark::Outline("backend down"),
-            text: "down",
-        },
-        Key {
-            mark: Mark::Outline("backend slow"),
-            text: "slow",
-        },
     ]
+    .into_iter()
+    .chain(SERVER_KEYS)
+    .collect()
 }
 
 /// `part` of `whole` as a fraction in `[0, 1]` (0 when `whole` is 0).
@@ -193,16 +210,17 @@ fn share(part: u64, whole: u64) -> f64 {
 pub(crate) fn ShardDiagram(props: &Props) -> Html {
     let snap = &props.snapshot;
     let n = snap.shards.len();
-    let layout = Layout::new(n);
+    let layout = Layout::new(n, props.narrow);
+    let x = layout.x;
     let mid = layout.middle();
     let compact = layout.row < 30.0;
     let most_rows = snap.shards.iter().map(|s| s.rows).max().unwrap_or(0);
     let most_served = snap.shards.iter().map(|s| s.served).max().unwrap_or(0);
-    let router_edge = ROUTER_X + ROUTER_HALF_W;
+    let router_edge = x.router + x.router_half_w;
 
     let edges = (0..n as u32).map(|s| {
         let y = layout.shard_y(s, n);
-        html! { <line class="edge" x1={router_edge.to_string()} y1={mid.to_string()} x2={SHARD_X.to_string()} y2={y.to_string()} /> }
+        html! { <line class="edge" x1={router_edge.to_string()} y1={mid.to_string()} x2={x.shard.to_string()} y2={y.to_string()} /> }
     });
 
     let shards = snap.shards.iter().enumerate().map(|(i, view)| {
@@ -248,8 +266,8 @@ pub(crate) fn ShardDiagram(props: &Props) -> Html {
         let slots = view.workers.min(16);
         let half = (h / 2.0 - 4.0).max(2.0);
         let queue_share = share(u64::from(view.queued), u64::from(view.queue_capacity));
-        let rows_w = BARS_W * share(view.rows, most_rows);
-        let load_w = BARS_W * share(view.served, most_served);
+        let rows_w = x.bars_w * share(view.rows, most_rows);
+        let load_w = x.bars_w * share(view.served, most_served);
         // The visible labels sit beside the button, hidden from assistive
         // technology: the button's accessible name already says all of it.
         html! {
@@ -258,23 +276,23 @@ pub(crate) fn ShardDiagram(props: &Props) -> Html {
                opacity={if faded { "0.45" } else { "1" }}
                role="button" tabindex="0" aria-label={label} aria-pressed={selected.to_string()}
                {onclick} {onkeydown}>
-                <rect class="box" x={SHARD_X.to_string()} y={top.to_string()} width={SHARD_W.to_string()} height={h.to_string()} rx="4" />
-                { diagram::worker_slots(slots, view.busy, (SHARD_X + 8.0, top + 3.0), WORK_W, half) }
-                <rect class="queue-track" x={(SHARD_X + 8.0).to_string()} y={(y + 1.0).to_string()} width={WORK_W.to_string()} height={half.to_string()} />
-                <rect class="queue" x={(SHARD_X + 8.0).to_string()} y={(y + 1.0).to_string()} width={(WORK_W * queue_share).to_string()} height={half.to_string()} />
-                <rect fill={ROWS_COLOUR} x={BARS_X.to_string()} y={(top + 3.0).to_string()} width={rows_w.to_string()} height={half.to_string()} />
-                <rect fill={LOAD_COLOUR} x={BARS_X.to_string()} y={(y + 1.0).to_string()} width={load_w.to_string()} height={half.to_string()} />
+                <rect class="box" x={x.shard.to_string()} y={top.to_string()} width={x.shard_w.to_string()} height={h.to_string()} rx="4" />
+                { diagram::worker_slots(slots, view.busy, (x.shard + 8.0, top + 3.0), x.work_w, half) }
+                <rect class="queue-track" x={(x.shard + 8.0).to_string()} y={(y + 1.0).to_string()} width={x.work_w.to_string()} height={half.to_string()} />
+                <rect class="queue" x={(x.shard + 8.0).to_string()} y={(y + 1.0).to_string()} width={(x.work_w * queue_share).to_string()} height={half.to_string()} />
+                <rect fill={ROWS_COLOUR} x={x.bars.to_string()} y={(top + 3.0).to_string()} width={rows_w.to_string()} height={half.to_string()} />
+                <rect fill={LOAD_COLOUR} x={x.bars.to_string()} y={(y + 1.0).to_string()} width={load_w.to_string()} height={half.to_string()} />
             </g>
             if !compact {
                 <g class="backend-label" aria-hidden="true" pointer-events="none">
-                    <text class="name" x={LABEL_X.to_string()} y={(y - 3.0).to_string()}>{
+                    <text class="name" x={x.label.to_string()} y={(y - 3.0).to_string()}>{
                         if view.membership == Membership::Active {
                             format!("#{}", s + 1)
                         } else {
                             format!("#{} {membership}", s + 1)
                         }
                     }</text>
-                    <text class="state" x={LABEL_X.to_string()} y={(y + 11.0).to_string()}>{
+                    <text class="state" x={x.label.to_string()} y={(y + 11.0).to_string()}>{
                         if leaving + arriving > 0 {
                             format!("{} −{leaving} +{arriving}", state_name(view))
                         } else {
@@ -321,21 +339,21 @@ pub(crate) fn ShardDiagram(props: &Props) -> Html {
         _ => None,
     };
 
-    html! {
-        <svg class="diagram" viewBox={format!("0 0 {WIDTH} {:.0}", layout.height)} role="group" aria-label={props.label.clone()}>
-            <line class="edge" x1={(CLIENTS_X + 22.0).to_string()} y1={mid.to_string()} x2={(ROUTER_X - ROUTER_HALF_W).to_string()} y2={mid.to_string()} />
+    let drawing = html! {
+        <>
+            <line class="edge" x1={(x.clients + 22.0).to_string()} y1={mid.to_string()} x2={(x.router - x.router_half_w).to_string()} y2={mid.to_string()} />
             { for edges }
             <g class="clients" aria-hidden="true">
-                <circle cx={CLIENTS_X.to_string()} cy={mid.to_string()} r="22" />
-                <text x={CLIENTS_X.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle">{ "clients" }</text>
+                <circle cx={x.clients.to_string()} cy={mid.to_string()} r="22" />
+                <text x={x.clients.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle">{ "clients" }</text>
             </g>
             <g class="balancer" aria-hidden="true">
-                <rect x={(ROUTER_X - ROUTER_HALF_W).to_string()} y={(mid - 20.0).to_string()} width={(2.0 * ROUTER_HALF_W).to_string()} height="40" rx="6" />
-                <text x={ROUTER_X.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle">{ "router" }</text>
+                <rect x={(x.router - x.router_half_w).to_string()} y={(mid - 20.0).to_string()} width={(2.0 * x.router_half_w).to_string()} height="40" rx="6" />
+                <text x={x.router.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle">{ "router" }</text>
                 if let Some(text) = status {
-                    <text class="state" x={ROUTER_X.to_string()} y={(mid + 36.0).to_string()} text-anchor="middle">{ text }</text>
+                    <text class="state" x={x.router.to_string()} y={(mid + 36.0).to_string()} text-anchor="middle">{ text }</text>
                 }
-                <text class="state" x={ROUTER_X.to_string()} y={(mid - 28.0).to_string()} text-anchor="middle">{ format!("{} queries in flight", snap.queries) }</text>
+                <text class="state" x={x.router.to_string()} y={(mid - 28.0).to_string()} text-anchor="middle">{ format!("{} queries in flight", snap.queries) }</text>
             </g>
             { for shards }
             <g aria-hidden="true">
@@ -344,8 +362,15 @@ pub(crate) fn ShardDiagram(props: &Props) -> Html {
                 <path class="dot fan-out" fill={FAN_OUT_COLOUR} d={fan_out.path()} />
                 <path class="dot copy" fill={COPY_COLOUR} d={copies.path()} />
             </g>
-        </svg>
-    }
+        </>
+    };
+    diagram::canvas(
+        x.width,
+        layout.height,
+        props.narrow,
+        props.label.clone(),
+        drawing,
+    )
 }
 
 #[cfg(test)]
@@ -354,26 +379,28 @@ mod tests {
 
     #[test]
     fn lookups_travel_between_the_router_and_their_shard() {
-        let l = Layout::new(4);
-        let start = l.position(Node::Router, Node::Shard(3), 0.0, 4);
-        assert_eq!(start, (ROUTER_X + ROUTER_HALF_W, l.middle()));
-        let end = l.position(Node::Router, Node::Shard(3), 1.0, 4);
-        assert!((end.0 - SHARD_X).abs() < 1e-9 && (end.1 - l.shard_y(3, 4)).abs() < 1e-9);
+        for narrow in [false, true] {
+            let l = Layout::new(4, narrow);
+            let start = l.position(Node::Router, Node::Shard(3), 0.0, 4);
+            assert_eq!(start, (l.x.router + l.x.router_half_w, l.middle()));
+            let end = l.position(Node::Router, Node::Shard(3), 1.0, 4);
+            assert!((end.0 - l.x.shard).abs() < 1e-9 && (end.1 - l.shard_y(3, 4)).abs() < 1e-9);
+        }
     }
 
     #[test]
     fn copies_curve_left_of_the_shards_from_one_to_the_other() {
-        let l = Layout::new(5);
+        let l = Layout::new(5, true);
         let (a, z) = (Node::Shard(0), Node::Shard(4));
-        assert_eq!(l.position(a, z, 0.0, 5), (SHARD_X, l.shard_y(0, 5)));
+        assert_eq!(l.position(a, z, 0.0, 5), (l.x.shard, l.shard_y(0, 5)));
         let end = l.position(a, z, 1.0, 5);
         assert!((end.1 - l.shard_y(4, 5)).abs() < 1e-9);
-        assert!(l.position(a, z, 0.5, 5).0 < SHARD_X);
+        assert!(l.position(a, z, 0.5, 5).0 < l.x.shard);
     }
 
     #[test]
     fn many_shards_fit_the_picture() {
-        let l = Layout::new(64);
+        let l = Layout::new(64, false);
         assert!(l.shard_y(0, 64) > 0.0);
         assert!(l.shard_y(63, 64) < l.height);
         assert_eq!(share(3, 0), 0.0);

@@ -152,6 +152,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
     let last_chart = use_mut_ref(|| 0.0f64);
     let frame = use_force_update();
     let reduced_motion = use_memo((), |()| prefers_reduced_motion());
+    let phone = use_memo((), |()| crate::screen::is_phone());
     let last_height = use_mut_ref(|| Cell::new(-1));
 
     // Charts refresh on a timer while playing, at once otherwise.
@@ -411,6 +412,9 @@ fn Playground(props: &PlaygroundProps) -> Html {
     let measured = reports.borrow().clone();
     let runs = live_ok.runs();
     let animate = !*reduced_motion;
+    // A phone's screen, or a cell of a comparison, is too narrow for the
+    // desktop's layout: its text would read at half size.
+    let narrow = *phone || runs.len() > 1;
     let lead = Lead {
         varied: shared.vary.0.clone().into(),
         metric: preset.map(|p| p.metric),
@@ -426,7 +430,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
             <div class={classes!("variant", ended_at.is_some().then_some("finished"))}>
                 if !run.label.is_empty() { <h2>{ &run.label }</h2> }
                 <div class="picture">
-                    { (ui.diagram)(&run.view(), Frame { selected: *selected, on_select: on_select.clone(), animate, label: label.into() }) }
+                    { (ui.diagram)(&run.view(), Frame { selected: *selected, on_select: on_select.clone(), animate, label: label.into(), narrow }) }
                     if let Some(at) = ended_at {
                         { run_over(&measured.0, i, &lead, at) }
                     }
@@ -516,6 +520,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
                 <div>
                     <div class={classes!("diagrams", (runs.len() > 1).then_some("compare"))}>{ for diagrams }</div>
                     { legend(&(ui.legend)()) }
+                    <p class="hint timing">{ experiment.pattern().timing() }</p>
                 </div>
                 { look_for }
             </div>
@@ -626,13 +631,13 @@ impl Lead {
     }
 }
 
-/// A headline number with its unit; a dash while the warm-up lasts for
-/// those measured only after it.
+/// A headline number with its unit; a dash while there is nothing to
+/// measure yet, or while the warm-up lasts for those measured only after it.
 fn stat_value(s: &Stat, warming: bool) -> String {
-    match (warming && s.windowed, s.unit) {
-        (true, _) => "—".to_owned(),
-        (false, "") => format_value(s.value),
-        (false, unit) => format!("{} {unit}", format_value(s.value)),
+    match (s.value.filter(|_| !(warming && s.windowed)), s.unit) {
+        (None, _) => "—".to_owned(),
+        (Some(v), "") => format_value(v),
+        (Some(v), unit) => format!("{} {unit}", format_value(v)),
     }
 }
 

@@ -85,6 +85,7 @@ pub static PATTERN: Pattern = Pattern::of::<Kind>(About {
         key: "policy",
         values: &["lru", "lfu", "s3_fifo"],
     },
+    timing: "Latencies count completed reads and writes, from the request to its answer (a write-behind write is answered when the cache has it); rejected and failed requests are counted, not timed.",
 });
 
 /// A simulation of checked `params`, started and ready to step: what the

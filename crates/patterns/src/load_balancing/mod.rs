@@ -69,6 +69,7 @@ pub static PATTERN: Pattern = Pattern::of::<Kind>(About {
         key: "algorithm",
         values: &["round_robin", "least_connections", "power_of_two"],
     },
+    timing: "Latencies count the requests served in time, from arrival at the balancer to the reply; rejected, failed and timed-out requests are counted, not timed.",
 });
 
 /// A simulation of checked `params`, started and ready to step: what the

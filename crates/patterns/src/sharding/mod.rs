@@ -107,6 +107,7 @@ pub static PATTERN: Pattern = Pattern::of::<Kind>(About {
         key: "strategy",
         values: &["mod_n", "range", "consistent_hashing"],
     },
+    timing: "Latencies count completed queries, from arrival at the router to the last shard's answer; rejected and failed queries are counted, not timed.",
 });
 
 /// A simulation of checked `params`, started and ready to step: what the

@@ -209,6 +209,7 @@ impl Report {
                 // The resharding's plan, and its one measure of progress
                 // (the diagram's too): rows copied of the rows to move.
                 Stat::percent("keys that move", self.moved_fraction)
+                    .known_once(self.migration.is_some())
                     .given("reshard_to", params.reshard_to > 0),
                 Stat::percent(
                     "resharding done",

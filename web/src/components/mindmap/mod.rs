@@ -128,7 +128,9 @@ fn fit(map: &Mindmap, scene: &Scene, size: Size) -> Viewport {
 #[component]
 fn MapView(props: &Props) -> Html {
     let map = props.map.0.clone();
-    let phone = *use_memo((), |()| is_phone());
+    // On a phone the map wraps its labels narrower, spaces its rows for
+    // fingers, starts readable and opens one branch at a time.
+    let phone = *use_memo((), |()| crate::screen::is_phone());
     let density = if phone {
         Density::for_phone(&map.options)
     } else {
@@ -684,19 +686,6 @@ fn focus_node(svg: &NodeRef, i: usize) {
         let _ = node.focus();
     }
 }
-
-/// Whether the page is as narrow as a phone's: then the map wraps its
-/// labels narrower, spaces its rows for fingers, starts readable and opens
-/// one branch at a time.
-fn is_phone() -> bool {
-    web_sys::window()
-        .and_then(|w| w.inner_width().ok())
-        .and_then(|w| w.as_f64())
-        .is_some_and(|w| w < PHONE_WIDTH)
-}
-
-/// Below this window width (CSS pixels), [`is_phone`].
-const PHONE_WIDTH: f64 = 600.0;
 
 /// The smallest scale a phone shows the map at: a leaf's 14 px text at
 /// 12 px.
