@@ -140,3 +140,60 @@ fn power_of_two_choices_approaches_the_supermarket_limit() {
     let (mean, _) = mean_ci99(&means);
     assert!(mean < mm1_mean_response(rho * mu, mu) / 3.0);
 }
+
+/// A sweep draws the textbook curve: random routing over one backend with
+/// one worker is an M/M/1 queue at every arrival rate, so its mean response
+/// is 1/(μ − λ) (Kleinrock, *Queueing Systems* I, 1975, eq. 3.26) at every
+/// point. Each point's 95% interval comes from the sweep; five points each
+/// tested at 95% would miss somewhere one time in four by chance alone, so
+/// each is widened to 99% (Bonferroni: the five together at 95%), by the
+/// ratio of Student's quantiles, plus the 1% allowance above.
+#[test]
+fn a_sweep_of_arrival_rate_follows_the_mm1_curve() {
+    use archsim_patterns::Experiment;
+    use archsim_patterns::sweep::{Axis, Lines, Sweep};
+    let mut exp = Experiment::resolve("load-balancing").unwrap();
+    for (key, value) in TEXTBOOK.iter().chain(&[
+        ("algorithm", "random"),
+        ("backends", "1"),
+        ("workers", "1"),
+        ("service_rate", "100"),
+    ]) {
+        exp.set(key, value).unwrap();
+    }
+    exp.set_seed(1);
+    let seeds = SEEDS.len();
+    let sweep = Sweep::plan(
+        &exp,
+        Axis::parse("arrival_rate=20..80:5", false).unwrap(),
+        Lines::default(),
+        vec!["latency.mean".into()],
+        seeds,
+    )
+    .unwrap();
+    let reports: Vec<_> = sweep
+        .runs()
+        .into_iter()
+        .map(|id| sweep.run(id).unwrap())
+        .collect();
+    let metrics: Vec<_> = reports.iter().map(|r| &r["metrics"]).collect();
+    let curve = &sweep.curves(&metrics).unwrap()[0];
+    // t(0.995, 7) / t(0.975, 7): a 99% interval from a 95% one, 8 seeds.
+    const { assert!(SEEDS.len() == 8) };
+    let widen = 3.4995 / 2.3646;
+    assert_eq!(curve.points.len(), 5);
+    for p in &curve.points {
+        let theory = mm1_mean_response(p.x, 100.0);
+        let slack = p.half_width.expect("8 seeds draw a band") * widen + 0.01 * theory;
+        println!(
+            "λ = {}: simulated {:.5} ± {slack:.5}, theory {theory:.5}",
+            p.x, p.mean
+        );
+        assert!(
+            (p.mean - theory).abs() <= slack,
+            "λ = {}: simulated {:.5}, theory {theory:.5} (allowed ±{slack:.5})",
+            p.x,
+            p.mean
+        );
+    }
+}

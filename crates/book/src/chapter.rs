@@ -20,13 +20,14 @@ pub(crate) fn runs(text: &str) -> Vec<Run> {
         .into_iter()
         .filter_map(|found| match found.directive {
             Ok(Directive::Figure(query)) => Some(query.runs()),
+            Ok(Directive::Sweep(query)) => Some(query.runs()),
             _ => None,
         })
         .flatten()
         .collect()
 }
 
-/// `text` with each `{{#sim}}` and `{{#figure}}` replaced, and each
+/// `text` with each `{{#sim}}`, `{{#figure}}` and `{{#sweep}}` replaced, and each
 /// experiment's anchor on its section's heading ([`anchor`]); a figure whose
 /// claim its numbers contradict is a problem. `playground` is
 /// the playground's `index.html` relative to this chapter's page.
@@ -56,6 +57,7 @@ pub(crate) fn expand(
                 })
                 .map_err(|e| format!("`{source}`: {e}")),
             Directive::Figure(query) => query.render(runs).map_err(|e| format!("`{source}`: {e}")),
+            Directive::Sweep(query) => query.render(runs).map_err(|e| format!("`{source}`: {e}")),
         });
         match expanded {
             Ok(html) => {

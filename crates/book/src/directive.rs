@@ -1,4 +1,4 @@
-//! Finding `{{#sim …}}` and `{{#figure …}}` in a chapter's markdown and
+//! Finding `{{#sim …}}`, `{{#figure …}}` and `{{#sweep …}}` in a chapter's markdown and
 //! reading their arguments.
 //!
 //! Like mdbook's own `{{#include}}`, a directive is `{{#name words…}}` on one
@@ -7,6 +7,7 @@
 //! backslash). mdbook's own directives are left for mdbook; any other name is
 //! a mistake, most likely a typo, and is reported.
 
+use crate::curve::SweepQuery;
 use crate::figure::Query;
 use std::ops::Range;
 
@@ -21,6 +22,9 @@ pub(crate) enum Directive {
     /// `{{#figure PRESET [KEY=VALUE]… METRIC [< | > …]}}`: one number from a
     /// run, or a mean over seeds, and what the sentence claims about it.
     Figure(Query),
+    /// `{{#sweep PRESET [KEY=VALUE]… KEY=FROM..TO[:POINTS] METRIC}}`: a
+    /// curve of the metric over the range, one line per variant.
+    Sweep(SweepQuery),
 }
 
 /// A directive of ours in the text, or a malformed one.
@@ -80,9 +84,12 @@ pub(crate) fn find(text: &str) -> Vec<Occurrence> {
         let directive = match name {
             "sim" => sim(&words).and_then(|d| standalone(text, start..end).map(|()| d)),
             "figure" => Query::parse(&words).map(Directive::Figure),
+            "sweep" => SweepQuery::parse(&words)
+                .map(Directive::Sweep)
+                .and_then(|d| standalone(text, start..end).map(|()| d)),
             other => Err(format!(
-                "unknown directive `{{{{#{other}}}}}`: archsim adds `{{{{#sim}}}}` and \
-                 `{{{{#figure}}}}`, mdbook has `{{{{#{}}}}}`; write `\\{{{{#{other}` to show it as text",
+                "unknown directive `{{{{#{other}}}}}`: archsim adds `{{{{#sim}}}}`, \
+                 `{{{{#figure}}}}` and `{{{{#sweep}}}}`, mdbook has `{{{{#{}}}}}`; write `\\{{{{#{other}` to show it as text",
                 MDBOOK_DIRECTIVES.join("}}`, `{{#")
             )),
         };
@@ -108,7 +115,8 @@ fn sim(words: &[&str]) -> Result<Directive, String> {
     }
 }
 
-/// An embedded experiment is a block: nothing else may share its line.
+/// An embedded experiment or a sweep's chart is a block: nothing else may
+/// share its line.
 fn standalone(text: &str, span: Range<usize>) -> Result<(), String> {
     let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[span.end..]
@@ -119,7 +127,7 @@ fn standalone(text: &str, span: Range<usize>) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "`{}` must stand on a line of its own: it becomes a block (the experiment and its caption)",
+            "`{}` must stand on a line of its own: it becomes a block (a figure and its caption)",
             &text[span]
         ))
     }
@@ -187,7 +195,7 @@ mod tests {
         let found = directives("See {{#sim lb-overload}} here");
         assert_eq!(
             found[0].1,
-            Err("`{{#sim lb-overload}}` must stand on a line of its own: it becomes a block (the experiment and its caption)".into())
+            Err("`{{#sim lb-overload}}` must stand on a line of its own: it becomes a block (a figure and its caption)".into())
         );
         assert!(directives("  {{#sim lb-overload}}  \nnext")[0].1.is_ok());
     }
@@ -219,7 +227,7 @@ mod tests {
                 ),
                 (
                     3,
-                    Err("unknown directive `{{#sime}}`: archsim adds `{{#sim}}` and `{{#figure}}`, \
+                    Err("unknown directive `{{#sime}}`: archsim adds `{{#sim}}`, `{{#figure}}` and `{{#sweep}}`, \
                          mdbook has `{{#include}}`, `{{#rustdoc_include}}`, `{{#playground}}`, `{{#title}}`; \
                          write `\\{{#sime` to show it as text"
                         .into())

@@ -154,7 +154,8 @@ impl Query {
         let sample = seeds::first(n)
             .map(|seed| Ok(metric.read(runs.metrics(&run.seeded(seed))?)?.value))
             .collect::<Result<Vec<f64>, String>>()?;
-        Ok(Shown::Mean(Interval::of(&sample)))
+        let interval = Interval::of(&sample).expect("take_seeds allows only sizes of sample");
+        Ok(Shown::Mean(interval))
     }
 
     /// The command that reproduces the run, for a tooltip.
@@ -494,7 +495,7 @@ mod tests {
                     .value
             })
             .collect();
-        let interval = Interval::of(&sample);
+        let interval = Interval::of(&sample).expect("an allowed number of seeds");
         let shown = Shown::Mean(interval).write(&query.metric);
         assert!(
             html.ends_with(&format!(">{shown}</span>")),

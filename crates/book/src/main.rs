@@ -1,6 +1,6 @@
 //! # archsim-book: the book's live experiments and numbers that can't go stale
 //!
-//! An [mdbook preprocessor](protocol) that replaces two directives in the
+//! An [mdbook preprocessor](protocol) that replaces three directives in the
 //! book's markdown before mdbook renders it.
 //!
 //! `{{#sim PRESET}}`, on a line of its own, becomes the preset's live
@@ -42,6 +42,13 @@
 //! {{#figure lb-server-load algorithm=random seeds=20 latency.p99}}.
 //! ```
 //!
+//! `{{#sweep PRESET [KEY=VALUE]… KEY=FROM..TO[:POINTS] [log] METRIC [seeds=N]}}`,
+//! on a line of its own, becomes a chart drawn at build time: the metric
+//! as the parameter steps over the range, one line per variant of the
+//! preset (or of `lines=KEY=V1,V2`), each point the mean over the seeds 1
+//! to N with its 95% interval as a band, a table of the numbers under it
+//! and the `archsim sweep` command that prints them ([`curve`]).
+//!
 //! A backslash keeps a directive as text: `\{{#sim lb-overload}}`. Any
 //! mistake — an unknown preset, parameter, value or metric, a malformed or
 //! unknown directive — fails the build, with the file, the line, the
@@ -62,6 +69,7 @@ mod anchor;
 mod chapter;
 mod claim;
 mod claims;
+mod curve;
 mod directive;
 mod embed;
 mod figure;

@@ -104,7 +104,7 @@ impl Metric {
 
     /// What a value is multiplied by to be written in its unit, and the unit:
     /// latencies in ms below one second and in s above, fractions in %.
-    fn unit(&self, value: f64) -> (f64, &'static str) {
+    pub(crate) fn unit(&self, value: f64) -> (f64, &'static str) {
         match self {
             Metric::Value(path) if path.iter().any(|s| s == "latency") => {
                 if significant(value).parse::<f64>().unwrap_or_default() >= 1.0 {

@@ -32,6 +32,9 @@ pub(crate) enum Command {
         #[arg(long, value_name = "KEY=V1,V2,...")]
         vary: Option<Vary>,
     },
+    /// Step one parameter over a range and print each metric's curve, one line per variant,
+    /// every point on the same seeds.
+    Sweep(SweepArgs),
     /// Read a markmap-style mind-map as the site does: its tree, options and warnings.
     Mindmap {
         /// The markdown file, e.g. mindmap/architectures.md.
@@ -64,6 +67,33 @@ pub(crate) struct RunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct SweepArgs {
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
+    /// The parameter to step and its range, e.g. arrival_rate=50..350:13 (10 points when
+    /// :POINTS is left out).
+    #[arg(long, value_name = "KEY=FROM..TO[:POINTS]")]
+    pub(crate) vary: String,
+    /// Space the points by equal ratios rather than equal steps.
+    #[arg(long)]
+    pub(crate) log: bool,
+    /// A metric, as a dotted path into the JSON report's metrics, e.g. latency.p99; a number
+    /// picks a list's element from 1, e.g. backends.2.served (repeatable).
+    #[arg(long = "metric", value_name = "NAME", required = true)]
+    pub(crate) metrics: Vec<String>,
+    /// Seeds per point, from the run's seed on: 2 or more draw a 95% interval.
+    #[arg(long, default_value_t = 5)]
+    pub(crate) seeds: usize,
+    /// The variants, one line each, e.g. algorithm=round_robin,random. A preset's own by
+    /// default; an experiment without variants draws one line.
+    #[arg(long, value_name = "KEY=V1,V2,...")]
+    pub(crate) lines: Option<Vary>,
+    /// Threads to run on (all cores by default); the output is the same whatever the number.
+    #[arg(long)]
+    pub(crate) threads: Option<std::num::NonZeroUsize>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

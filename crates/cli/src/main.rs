@@ -5,18 +5,22 @@
 //! archsim params <pattern-or-preset>             parameters, units, allowed values
 //! archsim run <pattern-or-preset> [--seed N] [--set key=value]... [--format table|json|csv]
 //! archsim compare <pattern-or-preset> [--vary key=v1,v2,...] [--seed N] [--set ...] [--format ...]
+//! archsim sweep <pattern-or-preset> --vary key=from..to[:points] [--log] --metric name...
+//!               [--seeds N] [--lines key=v1,v2,...] [--threads N] [--set ...] [--format ...]
 //! archsim mindmap <file.md> [--format text|json]  a mind-map as the site reads it
 //! ```
 //!
 //! Bad input — an unknown name, an unknown key, a value of the wrong type or
 //! out of range — exits with status 2 and a message naming the key, the
-//! value given and what is allowed. A mind-map that cannot be read exits
+//! value given and what is allowed; so does a sweep's range, points, seeds
+//! or metric. A mind-map that cannot be read exits
 //! with status 2 and `FILE:LINE: reason`.
 
 mod args;
 mod mindmap;
 mod output;
 mod progress;
+mod sweep;
 
 use archsim_patterns::Experiment;
 use args::{Cli, Command, RunArgs};
@@ -76,6 +80,7 @@ fn execute(command: Command) -> Result<(), Failure> {
                     .map_err(|e| Failure::Usage(e.to_string()))?;
             output::comparison(&mut out, &exp, &key, &values, &reports, run.format);
         }
+        Command::Sweep(args) => sweep::sweep(&mut out, &configure(&args.run)?, &args)?,
         Command::Mindmap { file, format } => {
             mindmap::show(&mut out, &file, format).map_err(Failure::Usage)?;
         }

@@ -75,6 +75,7 @@ pub(crate) fn report(out: &mut String, exp: &Experiment, report: &Value, format:
                 .map(|(l, v)| vec![l.to_string(), v])
                 .collect();
             table(out, &["metric", "value"], &rows);
+            let _ = writeln!(out, "\n{}", exp.pattern().timing());
             // Lists of records (per-backend figures and the like) as tables.
             if let Some(metrics) = report["metrics"].as_object() {
                 for (name, value) in metrics {
@@ -134,10 +135,11 @@ pub(crate) fn comparison(
             title(exp)
         );
         table(out, &header, &rows);
+        let _ = writeln!(out, "\n{}", exp.pattern().timing());
     }
 }
 
-fn title(exp: &Experiment) -> String {
+pub(crate) fn title(exp: &Experiment) -> String {
     let name = exp.preset().map_or_else(
         || exp.pattern().title().to_owned(),
         |p| format!("{} — {}", p.id, p.title),
@@ -162,7 +164,7 @@ fn headline(exp: &Experiment, report: &Value) -> (Vec<&'static str>, Vec<String>
         .unzip()
 }
 
-fn json(out: &mut String, value: &Value) {
+pub(crate) fn json(out: &mut String, value: &Value) {
     out.push_str(&serde_json::to_string_pretty(value).expect("JSON values serialize"));
     out.push('\n');
 }
@@ -170,21 +172,23 @@ fn json(out: &mut String, value: &Value) {
 /// A number for people: integers whole, others to four significant digits.
 fn number(v: &Value) -> String {
     match v {
-        Value::Number(n) if n.is_f64() => {
-            let x = n.as_f64().unwrap_or_default();
-            if x == 0.0 {
-                return "0".into();
-            }
-            let magnitude = x.abs().log10().floor() as i32;
-            let decimals = (3 - magnitude).clamp(0, 6) as usize;
-            format!("{x:.decimals$}")
-        }
+        Value::Number(n) if n.is_f64() => float(n.as_f64().unwrap_or_default()),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
 }
 
-fn csv_line(out: &mut String, fields: impl IntoIterator<Item = String>) {
+/// A measured number for people, to four significant digits.
+pub(crate) fn float(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    let decimals = (3 - magnitude).clamp(0, 6) as usize;
+    format!("{x:.decimals$}")
+}
+
+pub(crate) fn csv_line(out: &mut String, fields: impl IntoIterator<Item = String>) {
     let quoted: Vec<String> = fields
         .into_iter()
         .map(|f| {
@@ -198,7 +202,7 @@ fn csv_line(out: &mut String, fields: impl IntoIterator<Item = String>) {
     let _ = writeln!(out, "{}", quoted.join(","));
 }
 
-fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+pub(crate) fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {

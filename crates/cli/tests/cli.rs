@@ -61,6 +61,10 @@ fn run_table_and_csv() {
     assert!(table.starts_with("lb-overload — One server versus a balanced fleet (seed 12)"));
     assert!(table.contains("p99_s"));
     assert!(
+        table.contains("\nLatencies count the requests served in time"),
+        "the table says what its latencies count:\n{table}"
+    );
+    assert!(
         table.contains("\nbackends\n"),
         "per-backend table:\n{table}"
     );
@@ -175,6 +179,94 @@ fn bad_input_exits_2_with_a_clear_message() {
         (
             &["compare", "load-balancing", "--vary", "algorithm="],
             "lists no values",
+        ),
+        (
+            &[
+                "sweep",
+                "lb-server-load",
+                "--vary",
+                "arrival_rate=10..90000",
+                "--metric",
+                "latency.p99",
+            ],
+            "arrival_rate=90000 is outside the range of arrival_rate, which must be a number from 0.1 to 20000",
+        ),
+        (
+            &[
+                "sweep",
+                "lb-server-load",
+                "--vary",
+                "arrival_rate=10..90:1000",
+                "--metric",
+                "latency.p99",
+            ],
+            "1000 points is not allowed: a sweep has from 2 to 200 points",
+        ),
+        (
+            &[
+                "sweep",
+                "lb-server-load",
+                "--vary",
+                "arrival_rate=10",
+                "--metric",
+                "latency.p99",
+            ],
+            "'arrival_rate=10' is not a range: the range has no '..' between its ends",
+        ),
+        (
+            &[
+                "sweep",
+                "lb-server-load",
+                "--vary",
+                "algorithm=1..2",
+                "--metric",
+                "latency.p99",
+            ],
+            "algorithm is not a number, and a sweep steps a number: allowed are backends, workers",
+        ),
+        (
+            &[
+                "sweep",
+                "lb-server-load",
+                "--vary",
+                "timeout=0..2",
+                "--log",
+                "--metric",
+                "latency.p99",
+            ],
+            "with --log both ends must be above zero",
+        ),
+        (
+            &[
+                "sweep",
+                "lb-server-load",
+                "--vary",
+                "backends=2..4",
+                "--seeds",
+                "0",
+                "--metric",
+                "completed",
+            ],
+            "0 seeds is not allowed: a sweep runs from 1 to 30 seeds per point",
+        ),
+        (
+            &[
+                "sweep",
+                "lb-server-load",
+                "--vary",
+                "backends=2..4:2",
+                "--metric",
+                "latency.p999",
+                "--set",
+                "duration=2",
+                "--set",
+                "warmup=1",
+            ],
+            "unknown metric 'latency.p999': allowed are arrived, completed",
+        ),
+        (
+            &["sweep", "lb-server-load", "--vary", "backends=2..4"],
+            "--metric <NAME>",
         ),
         (&["params", "nope"], "unknown pattern or preset 'nope'"),
         (&["frobnicate"], "frobnicate"),
@@ -358,4 +450,54 @@ fn mindmap_warnings_go_to_stderr_in_text_and_into_json() {
     let map: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     assert_eq!(map["warnings"][0]["line"], 3);
     assert_eq!(map["warnings"][1]["line"], 6);
+}
+
+/// A sweep's output is byte for byte the same on one thread and on
+/// several: the runs go to threads in any order, their results come back
+/// in the sweep's.
+#[test]
+fn a_sweep_prints_the_same_whatever_the_number_of_threads() {
+    let sweep = |threads: &str, format: &str| {
+        let o = archsim(&[
+            "sweep",
+            "lb-server-load",
+            "--vary",
+            "arrival_rate=100..300:3",
+            "--metric",
+            "latency.p99",
+            "--metric",
+            "throughput",
+            "--seeds",
+            "3",
+            "--set",
+            "duration=5",
+            "--set",
+            "warmup=1",
+            "--threads",
+            threads,
+            "--format",
+            format,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    for format in ["csv", "table", "json"] {
+        assert_eq!(sweep("1", format), sweep("3", format), "{format}");
+    }
+    // CSV: a header, then one row per point, line and metric.
+    let csv = sweep("2", "csv");
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], "arrival_rate,algorithm,metric,mean,ci95,seeds");
+    let lines = 6; // the preset compares six algorithms
+    assert_eq!(rows.len(), 1 + 3 * lines * 2, "{csv}");
+    assert!(rows[1].starts_with("100,round_robin,latency.p99,"), "{csv}");
+    assert!(rows[1].ends_with(",3"), "three seeds: {csv}");
+    let json: serde_json::Value = serde_json::from_str(&sweep("2", "json")).unwrap();
+    assert_eq!(
+        json["seeds"],
+        serde_json::json!([15, 16, 17]),
+        "the preset's seed and the next two"
+    );
+    assert_eq!(json["curves"].as_array().unwrap().len(), lines * 2);
+    assert!(json["curves"][0]["points"][2]["ci95"].as_f64().unwrap() >= 0.0);
 }

@@ -40,6 +40,7 @@ pub mod catalog;
 pub mod dashboard;
 mod experiment;
 pub mod fault;
+pub mod interval;
 pub mod keyspace;
 mod live;
 pub mod load_balancing;
@@ -48,6 +49,8 @@ mod pattern;
 mod report;
 pub mod sharding;
 mod share;
+#[cfg(feature = "json")]
+pub mod sweep;
 
 pub use catalog::{Preset, Variants};
 pub use dashboard::{Dashboard, Moment, Panel, Stat, Trace};

@@ -18,7 +18,10 @@
 //! Last, every pattern's model at its defaults, natively
 //! (`crates/patterns/benches/models.rs`) and in wasm (the playground's
 //! `#/speed` page, driven by `tests/browser/speed-bench.mjs`): simulated
-//! requests per second, side by side.
+//! requests per second, side by side. And a sweep of the kind engineers
+//! draw (`archsim sweep`: 40 points × 3 algorithms × 5 seeds of
+//! `lb-server-load`), on one thread and on every core, checked to print
+//! the same bytes either way.
 //! Timing never fails the task: only something that could not run does.
 
 use crate::build;
@@ -96,12 +99,78 @@ pub(crate) fn run() -> Result<(), String> {
         "models",
     ]))?;
 
+    println!("\n==> xtask bench: a sweep from the command line");
+    sweep_report()?;
+
     println!("\n==> xtask bench: the playground in headless Chromium");
     setup::run_for(Task::Bench)?;
     build::site()?;
     browser_script("tests/browser/frame-bench.mjs")?;
     let wasm = browser_script("tests/browser/speed-bench.mjs")?;
     models_report(&native, &wasm)
+}
+
+/// The sweep the benchmark times: `lb-server-load` at its default duration,
+/// its arrival rate from 5% to 95% of the fleet's capacity (800 req/s).
+const SWEEP: [&str; 14] = [
+    "sweep",
+    "lb-server-load",
+    "--vary",
+    "arrival_rate=40..760:40",
+    "--lines",
+    "algorithm=round_robin,least_connections,power_of_two",
+    "--metric",
+    "latency.p99",
+    "--seeds",
+    "5",
+    "--format",
+    "csv",
+    "--threads",
+    "1",
+];
+
+/// Time [`SWEEP`] on one thread and on every core, with the release build
+/// of the CLI, and check both print the same.
+fn sweep_report() -> Result<(), String> {
+    command::run(cargo().args(["build", "--release", "-p", "archsim-cli"]))?;
+    let cli = workspace_root().join("target/release/archsim");
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let time = |threads: usize| -> Result<(f64, String), String> {
+        let mut args = SWEEP.map(str::to_owned);
+        args[SWEEP.len() - 1] = threads.to_string();
+        let started = std::time::Instant::now();
+        // Its output is a curve of 40 × 3 rows: kept, not printed.
+        let out = program(&cli)
+            .args(&args)
+            .output()
+            .map_err(|e| format!("could not start {}: {e}", cli.display()))?;
+        let took = started.elapsed().as_secs_f64();
+        if !out.status.success() {
+            return Err(format!(
+                "the sweep failed ({}): {}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok((took, String::from_utf8_lossy(&out.stdout).into_owned()))
+    };
+    let (one, one_out) = time(1)?;
+    let (all, all_out) = time(cores)?;
+    if one_out != all_out {
+        return Err("the sweep printed different results on one thread and on all".into());
+    }
+    let runs = 40 * 3 * 5;
+    println!("sweep of lb-server-load, 40 points × 3 algorithms × 5 seeds = {runs} runs of 60 s:");
+    println!(
+        "  1 thread:   {one:>7.2} s ({:.1} runs/s)",
+        runs as f64 / one
+    );
+    println!(
+        "  {cores} threads: {all:>7.2} s ({:.1} runs/s, {:.2}x); the same bytes either way",
+        runs as f64 / all,
+        one / all
+    );
+    Ok(())
 }
 
 /// Run a Playwright script against the built site; its output.
