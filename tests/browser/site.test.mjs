@@ -183,6 +183,36 @@ describe('playground', () => {
     await done(p);
   });
 
+  test('the timeline goes back past a fault, and the link keeps the moment', async () => {
+    const p = await fresh();
+    // Backend 2 is down from 20 s to 40 s.
+    await visit(p.page, base, '#/sim/lb-health-checks?t=30');
+    const backend = p.page.locator('svg.diagram g.backend[aria-label^="Backend 2:"]').first();
+    await until('caught up to t = 30 s', async () => (await clock(p.page)) === 30);
+    assert.match(await backend.getAttribute('aria-label'), /^Backend 2: down\b/);
+    assert.ok(await p.page.getByRole('button', { name: 'Play' }).isVisible(), 'a link to a moment opens paused');
+    const timeline = p.page.getByRole('slider', { name: 'Timeline' });
+    assert.equal(await timeline.inputValue(), '30');
+    // Back before the fault: the run starts again and stops there.
+    await timeline.fill('12');
+    await until('back at t = 12 s', async () => (await clock(p.page)) === 12);
+    assert.match(await backend.getAttribute('aria-label'), /^Backend 2: up\b/);
+    assert.match(p.page.url(), /[?&]t=12\b/);
+    // Forward, by keyboard, past the fault again.
+    await timeline.focus();
+    for (let i = 0; i < 90; i++) await p.page.keyboard.press('ArrowRight');
+    await until('at t = 21 s', async () => (await clock(p.page)) === 21);
+    assert.match(await backend.getAttribute('aria-label'), /^Backend 2: down\b/);
+    // Each moment the charts mark goes to its moment.
+    const recovered = p.page.getByRole('button', { name: /^40 s: backend 2 back/ });
+    await p.page.getByRole('slider', { name: 'Timeline' }).fill('60');
+    await until('at the end', async () => (await clock(p.page)) === 60);
+    await recovered.click();
+    await until('back at t = 40 s', async () => (await clock(p.page)) === 40);
+    assert.match(await backend.getAttribute('aria-label'), /^Backend 2: up\b/);
+    await done(p);
+  });
+
   test('a shared link shows the same numbers every time', async () => {
     const link = '#/sim/lb-health-checks?seed=5&t=30';
     const seen = [];

@@ -274,13 +274,7 @@ pub(crate) fn BalancerDiagram(props: &Props) -> Html {
             </g>
         </>
     };
-    diagram::canvas(
-        x.width,
-        layout.height,
-        props.narrow,
-        props.label.clone(),
-        drawing,
-    )
+    diagram::canvas((x.width, layout.height), props, drawing)
 }
 
 #[cfg(test)]

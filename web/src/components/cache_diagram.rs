@@ -410,13 +410,7 @@ pub(crate) fn CacheDiagram(props: &Props) -> Html {
             <g aria-hidden="true">{ for dots }</g>
         </>
     };
-    diagram::canvas(
-        x.width,
-        layout.height,
-        props.narrow,
-        props.label.clone(),
-        drawing,
-    )
+    diagram::canvas((x.width, layout.height), props, drawing)
 }
 
 #[cfg(test)]

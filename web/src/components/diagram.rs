@@ -80,19 +80,18 @@ where
     html! { <C ..props /> }
 }
 
-/// A diagram's `<svg>`, `width` × `height` units, around `children`: laid
-/// out for a narrow screen (see [`DiagramProps::narrow`]), its text is set
-/// larger too, since it is drawn smaller.
-pub(crate) fn canvas(
-    width: f64,
-    height: f64,
-    narrow: bool,
-    label: AttrValue,
+/// A diagram's `<svg>`, `width` × `height` units, around `children`,
+/// named and laid out as `props` say: laid out for a narrow screen (see
+/// [`DiagramProps::narrow`]), its text is set larger too, since it is
+/// drawn smaller.
+pub(crate) fn canvas<S: PartialEq>(
+    (width, height): (f64, f64),
+    props: &DiagramProps<S>,
     children: Html,
 ) -> Html {
     html! {
-        <svg class={classes!("diagram", narrow.then_some("narrow"))} viewBox={format!("0 0 {width} {height:.0}")}
-            role="group" aria-label={label}>{ children }</svg>
+        <svg class={classes!("diagram", props.narrow.then_some("narrow"))} viewBox={format!("0 0 {width} {height:.0}")}
+            role="group" aria-label={props.label.clone()}>{ children }</svg>
     }
 }
 

@@ -364,13 +364,7 @@ pub(crate) fn ShardDiagram(props: &Props) -> Html {
             </g>
         </>
     };
-    diagram::canvas(
-        x.width,
-        layout.height,
-        props.narrow,
-        props.label.clone(),
-        drawing,
-    )
+    diagram::canvas((x.width, layout.height), props, drawing)
 }
 
 #[cfg(test)]

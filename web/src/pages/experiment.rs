@@ -187,6 +187,42 @@ fn Playground(props: &PlaygroundProps) -> Html {
         })
     };
 
+    // Go to moment `secs` of the run, paused, and put it in the link. Ahead
+    // of now the run goes on there; behind it, the run starts again and
+    // catches up, deterministically, to that moment: no frame is stored.
+    // The callback stays the same object from frame to frame (the charts
+    // hold it), so it reads the settings of the latest frame from here.
+    let latest = use_mut_ref(|| initial_shared.clone());
+    *latest.borrow_mut() = (*shared).clone();
+    let seek = {
+        let (rebuild, live, catch_up, playing, shared_state, latest) = (
+            rebuild.clone(),
+            live.clone(),
+            catch_up.clone(),
+            playing.clone(),
+            shared.clone(),
+            latest.clone(),
+        );
+        let embedded = props.embedded;
+        use_callback((), move |secs: f64, ()| {
+            playing.set(false);
+            let (now, end) = live
+                .borrow()
+                .as_ref()
+                .map_or((SimTime::ZERO, SimTime::ZERO), |l| (l.now(), l.end()));
+            let at = SimTime::from_secs_f64(secs).min(end);
+            let mut next = latest.borrow().clone();
+            next.time = (at > SimTime::ZERO).then_some(at.as_secs_f64());
+            if at >= now {
+                *catch_up.borrow_mut() = (at > now).then_some(at);
+                write_url(&next, embedded);
+                shared_state.set(next);
+            } else {
+                rebuild(next, at);
+            }
+        })
+    };
+
     // The animation loop, alive while playing or catching up.
     let on_frame = {
         let (live, playing, frame, refresh, last_chart, catch_up) = (
@@ -441,8 +477,29 @@ fn Playground(props: &PlaygroundProps) -> Html {
         }
     });
     let labels: Vec<String> = runs.iter().map(|r| r.label.clone()).collect();
-    let charts =
-        html! { <Charts measured={measured.clone()} {labels} x_max={end.as_secs_f64()} /> };
+    // The run's timeline: drag or step it to any moment (the arrow keys
+    // move it a tenth of a second), ticks where something happened.
+    let timeline = {
+        let seek = seek.clone();
+        let oninput = Callback::from(move |e: InputEvent| {
+            use wasm_bindgen::JsCast;
+            let input = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+            if let Some(v) = input.and_then(|i| i.value().parse::<f64>().ok()) {
+                seek.emit(v);
+            }
+        });
+        let shown = catching_up.unwrap_or(now).as_secs_f64();
+        html! {
+            <label class="timeline">{ "Timeline" }
+                <input type="range" min="0" max={end.as_secs_f64().to_string()} step="0.1"
+                    value={shown.to_string()} {oninput} list="moments"
+                    aria-valuetext={format!("{} s of {}", format_value(shown), format_value(end.as_secs_f64()))} />
+            </label>
+        }
+    };
+    let charts = html! { <Charts measured={measured.clone()} {labels} x_max={end.as_secs_f64()} on_seek={seek} /> };
     let x_max = end.as_secs_f64();
 
     let transport = html! {
@@ -519,6 +576,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
             <div class={classes!("stage", preset.is_some().then_some("with-notes"))}>
                 <div>
                     <div class={classes!("diagrams", (runs.len() > 1).then_some("compare"))}>{ for diagrams }</div>
+                    { timeline }
                     { legend(&(ui.legend)()) }
                     <p class="hint timing">{ experiment.pattern().timing() }</p>
                 </div>
@@ -693,6 +751,8 @@ struct ChartsProps {
     labels: Vec<String>,
     /// End of the run, seconds.
     x_max: f64,
+    /// Go to a moment of the run, seconds.
+    on_seek: Callback<f64>,
 }
 
 /// What happened in the runs, for the charts to mark: each run's moments,
@@ -730,8 +790,15 @@ fn Charts(props: &ChartsProps) -> Html {
     let time = &first.time;
     let moments = Rc::new(moments(dashboards, &props.labels));
     let list = (!moments.is_empty()).then(|| html! {
-        <ol class="moments" aria-label="What happened, as the charts number it">
-            { for moments.iter().map(|m| html! { <li>{ format!("{} s: {}", format_value(m.at), m.what) }</li> }) }
+        <ol class="moments" aria-label="What happened, as the charts number it; each goes to its moment">
+            { for moments.iter().map(|m| {
+                let (at, on_seek) = (m.at, props.on_seek.clone());
+                html! {
+                    <li><button class="moment" title="Go to this moment" onclick={move |_| on_seek.emit(at)}>
+                        { format!("{} s: {}", format_value(m.at), m.what) }
+                    </button></li>
+                }
+            }) }
         </ol>
     });
     let charts = if dashboards.len() > 1 {
@@ -756,5 +823,10 @@ fn Charts(props: &ChartsProps) -> Html {
             }) }
         }
     };
-    html! { <>{ list }{ charts }</> }
+    // The timeline's ticks, drawn here because the moments are counted
+    // here, once per refresh of the charts rather than every frame.
+    let ticks = html! {
+        <datalist id="moments">{ for moments.iter().map(|m| html! { <option value={m.at.to_string()} /> }) }</datalist>
+    };
+    html! { <>{ ticks }{ list }{ charts }</> }
 }
