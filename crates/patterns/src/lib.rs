@@ -6,6 +6,11 @@
 //! [`catalog`] names presets — one per claim of the mind-map — which the
 //! CLI, the playground's URLs and the book all point at.
 //!
+//! Mechanisms more than one pattern is built on live beside them: the
+//! [`keyspace`] placements that caching and sharding share, and the
+//! [`event_log`] (topics, partitions, consumer groups) that event-driven
+//! architecture and CQRS are to share.
+//!
 //! Patterns are registered, not matched: each module exports one
 //! [`Pattern`] descriptor, and [`all`] lists them. Native code (the CLI,
 //! the book, the tests) uses the list; a page of the web site names only
@@ -38,6 +43,7 @@
 pub mod caching;
 pub mod catalog;
 pub mod dashboard;
+pub mod event_log;
 mod experiment;
 pub mod fault;
 pub mod interval;
