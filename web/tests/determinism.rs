@@ -1,4 +1,5 @@
-//! Native and wasm runs of the same experiment are bit-identical.
+//! Native and wasm runs of the same experiment are bit-identical, and so
+//! are the curves of a sweep of them.
 //!
 //! This one file is compiled twice: natively by `cargo test -p archsim-web`
 //! and for `wasm32-unknown-unknown`, where wasm-bindgen-test-runner runs it
@@ -147,8 +148,57 @@ fn check_slices_do_not_matter() {
     }
 }
 
+/// A sweep's curves, pinned like the runs: three points of
+/// `lb-server-load`'s arrival rate, two algorithms, three seeds, two
+/// metrics. Its digest is of every point's mean and interval, bit for bit.
+const SWEEP_DIGEST: u64 = 0xcfc3_4f2b_4874_bd53;
+
+fn check_sweep_digest() {
+    use archsim_patterns::sweep::{Axis, Lines, Sweep};
+    let mut experiment = Experiment::resolve("lb-server-load").expect("a preset");
+    for (key, value) in [("duration", "10"), ("warmup", "2")] {
+        experiment.set(key, value).expect("valid");
+    }
+    let lines = Lines {
+        key: "algorithm".into(),
+        values: vec!["round_robin".into(), "peak_ewma".into()],
+    };
+    let axis = Axis::parse("arrival_rate=100..700:3", false).expect("a range");
+    let metrics = vec!["latency.p99".into(), "throughput".into()];
+    let sweep = Sweep::plan(&experiment, axis, lines, metrics, 3).expect("a valid sweep");
+    let reports: Vec<Value> = sweep
+        .runs()
+        .into_iter()
+        .map(|id| sweep.run(id).expect("runs"))
+        .collect();
+    let of_runs: Vec<&Value> = reports.iter().map(|r| &r["metrics"]).collect();
+    let curves = sweep.curves(&of_runs).expect("its metrics exist");
+    let mut bits = Vec::new();
+    for c in &curves {
+        bits.extend_from_slice(c.line.as_bytes());
+        bits.extend_from_slice(c.metric.as_bytes());
+        for p in &c.points {
+            for x in [p.x, p.mean, p.half_width.unwrap_or(f64::NAN)] {
+                bits.extend_from_slice(&x.to_bits().to_le_bytes());
+            }
+        }
+    }
+    let got = fnv1a(&bits);
+    assert_eq!(
+        got,
+        SWEEP_DIGEST,
+        "on {}: the sweep's digest is {got:#018x}, pinned {SWEEP_DIGEST:#018x}: {curves:?}",
+        std::env::consts::ARCH
+    );
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
+    #[test]
+    fn a_sweep_matches_its_pinned_digest() {
+        super::check_sweep_digest();
+    }
+
     #[test]
     fn reports_match_the_pinned_digests() {
         super::check_pinned_digests();
@@ -163,6 +213,11 @@ mod native {
 #[cfg(target_arch = "wasm32")]
 mod wasm {
     use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn a_sweep_matches_its_pinned_digest() {
+        super::check_sweep_digest();
+    }
 
     #[wasm_bindgen_test]
     fn reports_match_the_pinned_digests() {
