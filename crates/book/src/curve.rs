@@ -149,13 +149,10 @@ impl SweepQuery {
         }
         // The book's seeds, 1 to N, whichever preset a sweep starts from.
         experiment.set_seed(*seeds::first(1).start());
-        let lines = self.lines.clone().unwrap_or_else(|| match preset.compare {
-            Some(v) if v.key != self.axis.key => Lines {
-                key: v.key.to_owned(),
-                values: v.values.iter().map(|s| s.to_string()).collect(),
-            },
-            _ => Lines::default(),
-        });
+        let lines = self
+            .lines
+            .clone()
+            .unwrap_or_else(|| Lines::of_preset(&experiment, &self.axis));
         Sweep::plan(
             &experiment,
             self.axis.clone(),

@@ -20,16 +20,12 @@ use std::sync::mpsc;
 pub(crate) fn sweep(out: &mut String, exp: &Experiment, args: &SweepArgs) -> Result<(), Failure> {
     let usage = |e: &dyn std::fmt::Display| Failure::Usage(e.to_string());
     let axis = Axis::parse(&args.vary, args.log).map_err(|e| usage(&e))?;
-    let lines = match (&args.lines, exp.preset().and_then(|p| p.compare)) {
-        (Some(v), _) => Lines {
+    let lines = match &args.lines {
+        Some(v) => Lines {
             key: v.key.clone(),
             values: v.values.clone(),
         },
-        (None, Some(v)) if v.key != axis.key => Lines {
-            key: v.key.to_owned(),
-            values: v.values.iter().map(|s| s.to_string()).collect(),
-        },
-        _ => Lines::default(),
+        None => Lines::of_preset(exp, &axis),
     };
     let sweep =
         Sweep::plan(exp, axis, lines, args.metrics.clone(), args.seeds).map_err(|e| usage(&e))?;

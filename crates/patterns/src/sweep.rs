@@ -223,6 +223,21 @@ pub struct Lines {
     pub values: Vec<String>,
 }
 
+impl Lines {
+    /// The lines a sweep of `experiment` along `axis` draws when none are
+    /// named: its preset's variants, unless they differ in the parameter
+    /// swept; else one line.
+    pub fn of_preset(experiment: &Experiment, axis: &Axis) -> Lines {
+        match experiment.preset().and_then(|p| p.compare) {
+            Some(v) if v.key != axis.key => Lines {
+                key: v.key.to_owned(),
+                values: v.values.iter().map(|s| s.to_string()).collect(),
+            },
+            _ => Lines::default(),
+        }
+    }
+}
+
 /// One run of a sweep: which point, which line, which seed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RunId {
@@ -612,6 +627,21 @@ mod tests {
         // shorter than the run is refused.
         let warmup = plan("duration=1..10:4", false, 2, none());
         assert!(warmup.contains("warmup"), "{warmup}");
+    }
+
+    #[test]
+    fn a_preset_draws_its_own_variants_unless_they_vary_the_swept_parameter() {
+        let (pattern, preset) = crate::catalog::find("lb-server-load").unwrap();
+        let exp = Experiment::from_preset(pattern, preset);
+        let load = Axis::parse("arrival_rate=100..300", false).unwrap();
+        assert_eq!(Lines::of_preset(&exp, &load).key, "algorithm");
+        let algorithm = Axis::parse("algorithm=1..2", false).unwrap();
+        assert_eq!(Lines::of_preset(&exp, &algorithm), Lines::default());
+        assert_eq!(
+            Lines::of_preset(&lb(), &load),
+            Lines::default(),
+            "a pattern has no preset"
+        );
     }
 
     #[test]

@@ -477,6 +477,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
         }
     });
     let labels: Vec<String> = runs.iter().map(|r| r.label.clone()).collect();
+    let x_max = end.as_secs_f64();
     // The run's timeline: drag or step it to any moment (the arrow keys
     // move it a tenth of a second), ticks where something happened.
     let timeline = {
@@ -493,14 +494,13 @@ fn Playground(props: &PlaygroundProps) -> Html {
         let shown = catching_up.unwrap_or(now).as_secs_f64();
         html! {
             <label class="timeline">{ "Timeline" }
-                <input type="range" min="0" max={end.as_secs_f64().to_string()} step="0.1"
+                <input type="range" min="0" max={x_max.to_string()} step="0.1"
                     value={shown.to_string()} {oninput} list="moments"
-                    aria-valuetext={format!("{} s of {}", format_value(shown), format_value(end.as_secs_f64()))} />
+                    aria-valuetext={format!("{} s of {}", format_value(shown), format_value(x_max))} />
             </label>
         }
     };
-    let charts = html! { <Charts measured={measured.clone()} {labels} x_max={end.as_secs_f64()} on_seek={seek} /> };
-    let x_max = end.as_secs_f64();
+    let charts = html! { <Charts measured={measured.clone()} {labels} {x_max} on_seek={seek} /> };
 
     let transport = html! {
         <div class="transport" role="toolbar" aria-label="Playback">
