@@ -55,8 +55,8 @@ mod pattern;
 mod report;
 pub mod sharding;
 mod share;
-#[cfg(feature = "json")]
 pub mod sweep;
+pub mod theory;
 
 pub use catalog::{Preset, Variants};
 pub use dashboard::{Dashboard, Moment, Panel, Stat, Trace};

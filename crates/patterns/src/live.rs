@@ -12,6 +12,7 @@
 use crate::dashboard::Dashboard;
 use crate::params::{ParamError, Scenario};
 use crate::report::chart_bucket;
+use crate::theory::Prediction;
 use archsim_core::{Model, SimConfig, SimTime, Simulation, Stall};
 use std::any::Any;
 
@@ -62,6 +63,13 @@ pub(crate) trait Runnable: 'static {
     /// Requests the run has simulated so far (arrivals): one counter, read
     /// without building a report.
     fn requests(sim: &Simulation<Self::Model>) -> u64;
+    /// What theory predicts for the headline number labelled `stat` (a
+    /// [`crate::Stat::label`]) under `params`; none where the pattern has
+    /// no result for that number at all.
+    fn theory(params: &Self::Params, stat: &str) -> Option<Prediction> {
+        let _ = (params, stat);
+        None
+    }
 }
 
 /// Run `params` with `seed` to the end and report: what each pattern's

@@ -11,6 +11,7 @@
 use crate::catalog::{Preset, Variants};
 use crate::live::{LiveRun, Runnable};
 use crate::params::{ParamError, ParamSpec, Scenario, Settings};
+use crate::theory::Prediction;
 use std::fmt;
 
 /// A column of a run's headline: a label and where the value sits in the
@@ -51,6 +52,7 @@ pub struct Pattern {
     defaults: fn() -> Settings,
     validate: fn(&Settings) -> Result<(), ParamError>,
     start: fn(&Settings, u64) -> Result<LiveRun, ParamError>,
+    theory: fn(&Settings, &str) -> Option<Prediction>,
     #[cfg(feature = "json")]
     run: RunToJson,
 }
@@ -76,6 +78,10 @@ fn start<R: Runnable>(settings: &Settings, seed: u64) -> Result<LiveRun, ParamEr
     LiveRun::new::<R>(&settings.build()?, seed)
 }
 
+fn theory<R: Runnable>(settings: &Settings, stat: &str) -> Option<Prediction> {
+    R::theory(&settings.build().ok()?, stat)
+}
+
 #[cfg(feature = "json")]
 fn run<R: Runnable>(
     settings: &Settings,
@@ -94,6 +100,7 @@ impl Pattern {
             defaults: defaults::<R>,
             validate: validate::<R>,
             start: start::<R>,
+            theory: theory::<R>,
             #[cfg(feature = "json")]
             run: run::<R>,
         }
@@ -162,6 +169,14 @@ impl Pattern {
     /// Check `settings` as parameters of this pattern.
     pub fn validate(&self, settings: &Settings) -> Result<(), ParamError> {
         (self.validate)(settings)
+    }
+
+    /// What theory predicts for the headline number labelled `stat` under
+    /// `settings`: none where the pattern has no result for that number
+    /// (or the settings are not valid); else the value, or why none of its
+    /// results holds for these settings.
+    pub fn theory(&self, settings: &Settings, stat: &str) -> Option<Prediction> {
+        (self.theory)(settings, stat)
     }
 
     /// A run of checked `settings` with `seed`, ready to step.

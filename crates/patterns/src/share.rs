@@ -10,6 +10,7 @@
 use crate::catalog::Variants;
 use crate::experiment::{Experiment, ResolveError};
 use crate::pattern::Pattern;
+use crate::sweep::{Asked, Axis};
 use std::fmt::Write;
 
 /// What a link describes.
@@ -23,6 +24,8 @@ pub struct Shared {
     pub compare: bool,
     /// Simulated seconds to jump to on opening.
     pub time: Option<f64>,
+    /// The sweep to draw, if any.
+    pub sweep: Option<Asked>,
 }
 
 /// Keys of the query that are not parameters.
@@ -30,6 +33,12 @@ const SEED: &str = "seed";
 const VARY: &str = "vary";
 const TIME: &str = "t";
 const COMPARE: &str = "compare";
+/// A sweep: `sweep=arrival_rate:50..350:13`, with `sweep_log=true`,
+/// `sweep_metric=p99 latency,p50 latency` and `sweep_seeds=5`.
+const SWEEP: &str = "sweep";
+const SWEEP_LOG: &str = "sweep_log";
+const SWEEP_METRIC: &str = "sweep_metric";
+const SWEEP_SEEDS: &str = "sweep_seeds";
 
 impl Shared {
     /// The state of a freshly opened preset or pattern, among every
@@ -47,6 +56,7 @@ impl Shared {
             vary,
             compare: false,
             time: None,
+            sweep: None,
         })
     }
 
@@ -65,6 +75,7 @@ impl Shared {
     ) -> Result<(Shared, Vec<String>), ResolveError> {
         let mut shared = Shared::open_in(patterns, name)?;
         let mut problems = Vec::new();
+        let mut sweep = SweepEntries::default();
         for entry in query.split('&').filter(|e| !e.is_empty()) {
             let (raw_key, raw_value) = entry.split_once('=').unwrap_or((entry, ""));
             let (key, value) = match (percent_decode(raw_key), percent_decode(raw_value)) {
@@ -74,7 +85,11 @@ impl Shared {
                     continue;
                 }
             };
-            if let Err(message) = shared.apply(&key, &value) {
+            let applied = match key.as_str() {
+                SWEEP | SWEEP_LOG | SWEEP_METRIC | SWEEP_SEEDS => sweep.apply(&key, &value),
+                _ => shared.apply(&key, &value),
+            };
+            if let Err(message) = applied {
                 problems.push(message);
             }
         }
@@ -99,6 +114,16 @@ impl Shared {
                     shared.experiment.set_seed(seed);
                 }
             }
+        }
+        // A sweep is checked against the settings it runs with, once they
+        // are settled; a sweep that cannot run is left out, and said so.
+        match sweep.asked() {
+            Ok(None) => {}
+            Ok(Some(asked)) => match asked.plan(&shared.experiment, &shared.vary) {
+                Ok(_) => shared.sweep = Some(asked),
+                Err(e) => problems.push(format!("The sweep in this link cannot run: {e}.")),
+            },
+            Err(message) => problems.push(message),
         }
         Ok((shared, problems))
     }
@@ -183,6 +208,20 @@ impl Shared {
         if let Some(t) = self.time {
             parts.push((TIME.into(), t.to_string()));
         }
+        if let Some(sweep) = &self.sweep {
+            let a = &sweep.axis;
+            parts.push((
+                SWEEP.into(),
+                format!("{}:{}..{}:{}", a.key, a.from, a.to, a.points),
+            ));
+            if a.log {
+                parts.push((SWEEP_LOG.into(), "true".into()));
+            }
+            parts.push((SWEEP_METRIC.into(), sweep.metrics.join(",")));
+            if sweep.seeds != crate::sweep::PAGE_SEEDS {
+                parts.push((SWEEP_SEEDS.into(), sweep.seeds.to_string()));
+            }
+        }
         let mut query = String::new();
         for (i, (k, v)) in parts.iter().enumerate() {
             if i > 0 {
@@ -198,6 +237,88 @@ impl Shared {
         self.experiment
             .preset()
             .map_or_else(|| self.experiment.pattern().id(), |p| p.id)
+    }
+}
+
+/// The entries of a link that describe a sweep, gathered before the sweep
+/// is put together from them.
+#[derive(Default)]
+struct SweepEntries {
+    axis: Option<String>,
+    log: bool,
+    metrics: Option<Vec<String>>,
+    seeds: Option<usize>,
+}
+
+impl SweepEntries {
+    fn apply(&mut self, key: &str, value: &str) -> Result<(), String> {
+        match key {
+            SWEEP => self.axis = Some(value.to_owned()),
+            SWEEP_LOG => {
+                self.log = match value {
+                    "true" => true,
+                    "false" => false,
+                    _ => {
+                        return Err(format!(
+                            "{SWEEP_LOG}={value} is not allowed: {SWEEP_LOG} must be true or false"
+                        ));
+                    }
+                }
+            }
+            SWEEP_METRIC => {
+                let metrics: Vec<String> = value.split(',').map(str::to_owned).collect();
+                if metrics.iter().any(String::is_empty) {
+                    return Err(format!(
+                        "{SWEEP_METRIC}={value} is not allowed: {SWEEP_METRIC} must be headline numbers separated by commas, e.g. p99 latency"
+                    ));
+                }
+                self.metrics = Some(metrics);
+            }
+            _ => {
+                let seeds = value
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=crate::sweep::MAX_SEEDS).contains(n));
+                self.seeds = Some(seeds.ok_or_else(|| {
+                    format!(
+                        "{SWEEP_SEEDS}={value} is not allowed: {SWEEP_SEEDS} must be a whole number from 1 to {}",
+                        crate::sweep::MAX_SEEDS
+                    )
+                })?);
+            }
+        }
+        Ok(())
+    }
+
+    /// The sweep the entries describe, if any; what is wrong, if they
+    /// describe none properly.
+    fn asked(self) -> Result<Option<Asked>, String> {
+        let Some(text) = self.axis else {
+            return match (self.metrics, self.seeds) {
+                (None, None) if !self.log => Ok(None),
+                _ => Err(format!(
+                    "{SWEEP_LOG}, {SWEEP_METRIC} and {SWEEP_SEEDS} describe a sweep, but the link has no {SWEEP}=KEY:FROM..TO:POINTS"
+                )),
+            };
+        };
+        let bad = |why: String| {
+            format!(
+                "{SWEEP}={text} is not allowed: {SWEEP} must be KEY:FROM..TO:POINTS, e.g. arrival_rate:50..350:13 ({why})"
+            )
+        };
+        let (key, range) = text
+            .split_once(':')
+            .ok_or_else(|| bad("it has no ':' after the parameter".into()))?;
+        let axis =
+            Axis::parse(&format!("{key}={range}"), self.log).map_err(|e| bad(e.to_string()))?;
+        let metrics = self.metrics.ok_or_else(|| {
+            format!("{SWEEP}={text} names no headline number to draw: add {SWEEP_METRIC}=, e.g. {SWEEP_METRIC}=p99 latency")
+        })?;
+        Ok(Some(Asked {
+            axis,
+            metrics,
+            seeds: self.seeds.unwrap_or(crate::sweep::PAGE_SEEDS),
+        }))
     }
 }
 
@@ -264,6 +385,73 @@ fn percent_decode(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sweep_travels_in_the_link() {
+        let query = "sweep=arrival_rate:100..500:9&sweep_log=true&sweep_metric=p99%20latency,p50%20latency&sweep_seeds=4";
+        let (s, problems) = Shared::decode("lb-server-load", query).unwrap();
+        assert_eq!(problems, Vec::<String>::new());
+        let sweep = s.sweep.clone().expect("the link's sweep");
+        assert_eq!(
+            (
+                sweep.axis.key.as_str(),
+                sweep.axis.from,
+                sweep.axis.to,
+                sweep.axis.points,
+                sweep.axis.log
+            ),
+            ("arrival_rate", 100.0, 500.0, 9, true)
+        );
+        assert_eq!(sweep.metrics, ["p99 latency", "p50 latency"]);
+        assert_eq!(sweep.seeds, 4);
+        assert_eq!(s.encode(), query);
+        let plain = "sweep=backends:2..8:4&sweep_metric=p99%20latency";
+        assert_eq!(
+            Shared::decode("lb-server-load", plain).unwrap().0.encode(),
+            plain
+        );
+    }
+
+    #[test]
+    fn a_bad_sweep_is_left_out_and_said_why() {
+        let problem = |query: &str| {
+            let (s, problems) = Shared::decode("lb-server-load", query).unwrap();
+            assert!(s.sweep.is_none(), "{query}");
+            assert_eq!(problems.len(), 1, "{query}: {problems:?}");
+            problems[0].clone()
+        };
+        let metric = "&sweep_metric=p99%20latency";
+        assert!(problem(&format!("sweep=arrival_rate{metric}")).contains("KEY:FROM..TO:POINTS"));
+        assert!(
+            problem(&format!("sweep=arrival_rate:1..x{metric}")).contains("'x' is not a number")
+        );
+        assert!(
+            problem(&format!("sweep=arrival_rate:1..99999{metric}")).contains("from 0.1 to 20000")
+        );
+        assert!(
+            problem(&format!("sweep=arrival_rate:1..9:900{metric}"))
+                .contains("from 2 to 200 points")
+        );
+        assert!(problem(&format!("sweep=algorithm:1..9{metric}")).contains("not a number"));
+        assert!(problem("sweep=arrival_rate:1..9").contains("names no headline number"));
+        let unknown = problem("sweep=arrival_rate:1..9&sweep_metric=p999");
+        assert!(
+            unknown.contains("unknown metric 'p999'") && unknown.contains("p99 latency"),
+            "{unknown}"
+        );
+        // A bad number of seeds keeps the default, like any bad entry.
+        let (s, problems) = Shared::decode(
+            "lb-server-load",
+            &format!("sweep=arrival_rate:1..9{metric}&sweep_seeds=0"),
+        )
+        .unwrap();
+        assert!(problems[0].contains("from 1 to 30"), "{problems:?}");
+        assert_eq!(s.sweep.map(|s| s.seeds), Some(crate::sweep::PAGE_SEEDS));
+        assert!(problem("sweep_seeds=4").contains("no sweep="));
+        assert!(
+            problem(&format!("sweep=timeout:0..9{metric}&sweep_log=true")).contains("above zero")
+        );
+    }
 
     #[test]
     fn a_fresh_preset_encodes_to_nothing() {

@@ -12,10 +12,16 @@
 //! [`Sweep::curves`] puts their results together in a fixed order, so the
 //! output is the same whatever the number of threads. Which metrics a
 //! pattern has is read off its first run's report ([`Sweep::check_metrics`]).
+//!
+//! The planning and the curves carry no JSON: the site's sweep worker
+//! runs the same plan and reads a run's headline numbers off its
+//! dashboard ([`Sweep::curves_from`]); the CLI and the book read dotted
+//! paths of the JSON report (the `json` feature).
 
 use crate::experiment::Experiment;
 use crate::interval::{Interval, SAMPLE_SIZES};
 use crate::params::{ParamError, ParamKind};
+#[cfg(feature = "json")]
 use serde_json::Value;
 use std::fmt;
 
@@ -25,6 +31,10 @@ pub const MAX_POINTS: usize = 200;
 /// Seeds per point a sweep may have at most: the sizes an [`Interval`]
 /// is drawn from (one seed draws a line without a band).
 pub const MAX_SEEDS: usize = *SAMPLE_SIZES.end();
+
+/// Seeds per point of a page's sweep unless its link asks for others:
+/// enough for a band, few enough for a browser.
+pub const PAGE_SEEDS: usize = 3;
 
 /// The parameter a sweep steps and how: `key=from..to:points`, evenly
 /// spaced, or spaced by equal ratios when `log`.
@@ -91,14 +101,14 @@ impl Axis {
             .map(|i| {
                 let t = i as f64 / (n - 1) as f64;
                 let x = if self.log {
-                    self.from * (self.to / self.from).powf(t)
+                    self.from * libm::exp(libm::log(self.to / self.from) * t)
                 } else {
                     self.from + (self.to - self.from) * t
                 };
                 if x == 0.0 {
                     return x;
                 }
-                let scale = 10f64.powi(11 - x.abs().log10().floor() as i32);
+                let scale = 10f64.powi(11 - libm::log10(x.abs()).floor() as i32);
                 (x * scale).round() / scale
             })
             .collect()
@@ -185,7 +195,7 @@ impl fmt::Display for SweepError {
             ),
             SweepError::LogThroughZero(axis) => write!(
                 f,
-                "{axis} cannot be spaced by equal ratios: with --log both ends must be above zero"
+                "{axis} cannot be spaced by equal ratios (log): both ends must be above zero"
             ),
             SweepError::Seeds(n) => write!(
                 f,
@@ -236,6 +246,69 @@ impl Lines {
             _ => Lines::default(),
         }
     }
+}
+
+/// A sweep as a page asks for it, before it is planned: the parameter and
+/// its range, the headline numbers to read (by their labels, as the page
+/// shows them: `p99 latency`) and the seeds per point. Its lines are the
+/// page's variants.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Asked {
+    /// The parameter stepped, and how.
+    pub axis: Axis,
+    /// The headline numbers read, by label.
+    pub metrics: Vec<String>,
+    /// Seeds per point.
+    pub seeds: usize,
+}
+
+impl Asked {
+    /// Plan it over `experiment`, one line per value of `vary` (unless the
+    /// variants differ in the parameter swept: then one line), checking
+    /// that every metric is one of the pattern's headline numbers.
+    pub fn plan(
+        &self,
+        experiment: &Experiment,
+        vary: &(String, Vec<String>),
+    ) -> Result<Sweep, SweepError> {
+        let lines = if vary.0 == self.axis.key || vary.1.is_empty() {
+            Lines::default()
+        } else {
+            Lines {
+                key: vary.0.clone(),
+                values: vary.1.clone(),
+            }
+        };
+        let sweep = Sweep::plan(
+            experiment,
+            self.axis.clone(),
+            lines,
+            self.metrics.clone(),
+            self.seeds,
+        )?;
+        let labels = headline_labels(experiment)?;
+        for name in &self.metrics {
+            if !labels.contains(&name.as_str()) {
+                return Err(SweepError::UnknownMetric {
+                    name: name.clone(),
+                    allowed: labels.iter().map(|l| l.to_string()).collect(),
+                });
+            }
+        }
+        Ok(sweep)
+    }
+}
+
+/// The labels of `experiment`'s headline numbers, as its dashboard shows
+/// them: what a page's sweep can read.
+pub fn headline_labels(experiment: &Experiment) -> Result<Vec<&'static str>, ParamError> {
+    Ok(experiment
+        .start()?
+        .dashboard()
+        .stats
+        .iter()
+        .map(|s| s.label)
+        .collect())
 }
 
 /// One run of a sweep: which point, which line, which seed.
@@ -401,7 +474,8 @@ impl Sweep {
         &self.seeds
     }
 
-    fn line_count(&self) -> usize {
+    /// How many lines the sweep draws: one per variant, or one.
+    pub fn line_count(&self) -> usize {
         self.lines.values.len().max(1)
     }
 
@@ -432,7 +506,19 @@ impl Sweep {
         std::iter::once(point).chain(line).collect()
     }
 
-    fn experiment_at(&self, id: RunId) -> Result<Experiment, ParamError> {
+    /// How many points the sweep has (a whole-number parameter may have
+    /// fewer than asked for).
+    pub fn point_count(&self) -> usize {
+        self.points.len()
+    }
+
+    /// How many runs make one point: a run per line and seed.
+    pub fn runs_per_point(&self) -> usize {
+        self.line_count() * self.seeds.len()
+    }
+
+    /// The experiment of run `id`: the point's value, the line's, the seed.
+    pub fn experiment_at(&self, id: RunId) -> Result<Experiment, ParamError> {
         let mut e = self.experiment.clone();
         for (key, value) in self.changes(id) {
             e.set(&key, &value)?;
@@ -443,12 +529,14 @@ impl Sweep {
     }
 
     /// Run one of [`Sweep::runs`] to the end: its report.
+    #[cfg(feature = "json")]
     pub fn run(&self, id: RunId) -> Result<Value, ParamError> {
         self.experiment_at(id)?.run(&mut |_| {})
     }
 
     /// Check that `metrics`, a report's of this sweep, has every metric
     /// asked for, as a number; else name the numbers it has.
+    #[cfg(feature = "json")]
     pub fn check_metrics(&self, metrics: &Value) -> Result<(), SweepError> {
         for name in &self.metrics {
             if read(metrics, name).is_none() {
@@ -465,30 +553,32 @@ impl Sweep {
 
     /// One curve per line and metric, lines first, from the metrics of
     /// every run's report in the order of [`Sweep::runs`].
+    #[cfg(feature = "json")]
     pub fn curves(&self, reports: &[&Value]) -> Result<Vec<Curve>, SweepError> {
-        let seeds = self.seeds.len();
-        let per_point = self.line_count() * seeds;
-        assert_eq!(
-            reports.len(),
-            self.points.len() * per_point,
-            "one report per run"
-        );
+        assert_eq!(reports.len(), self.runs().len(), "one report per run");
         if let Some(first) = reports.first() {
             self.check_metrics(first)?;
         }
+        Ok(self.curves_from(self.points.len(), |run, metric| {
+            read(reports[run], &self.metrics[metric]).unwrap_or(f64::NAN)
+        }))
+    }
+
+    /// One curve per line and metric, lines first, over the first `done`
+    /// points: `sample(run, metric)` is the value of metric number
+    /// `metric` in run number `run` of [`Sweep::runs`].
+    pub fn curves_from(&self, done: usize, sample: impl Fn(usize, usize) -> f64) -> Vec<Curve> {
+        let seeds = self.seeds.len();
+        let per_point = self.runs_per_point();
         let mut curves = Vec::new();
         for line in 0..self.line_count() {
-            for metric in &self.metrics {
-                let points = self
-                    .points
+            for (m, metric) in self.metrics.iter().enumerate() {
+                let points = self.points[..done.min(self.points.len())]
                     .iter()
                     .enumerate()
                     .map(|(p, x)| {
                         let at = p * per_point + line * seeds;
-                        let sample: Vec<f64> = reports[at..at + seeds]
-                            .iter()
-                            .map(|r| read(r, metric).unwrap_or(f64::NAN))
-                            .collect();
+                        let sample: Vec<f64> = (at..at + seeds).map(|run| sample(run, m)).collect();
                         let mean = sample.iter().sum::<f64>() / seeds as f64;
                         Point {
                             x: x.parse().expect("points are numbers"),
@@ -504,7 +594,7 @@ impl Sweep {
                 });
             }
         }
-        Ok(curves)
+        curves
     }
 }
 
@@ -512,6 +602,7 @@ impl Sweep {
 /// or `backends.2.served`, where a number picks an element of a list
 /// counting from 1, as the site numbers backends and the book's figures
 /// count.
+#[cfg(feature = "json")]
 pub fn read(metrics: &Value, name: &str) -> Option<f64> {
     let mut here = metrics;
     for segment in name.split('.') {
@@ -526,6 +617,7 @@ pub fn read(metrics: &Value, name: &str) -> Option<f64> {
 /// The dotted paths of every number under `value`, in the report's order;
 /// a list of records by its first (`backends.1.served`), and the chart
 /// series left out.
+#[cfg(feature = "json")]
 fn numbers(value: &Value, at: String, out: &mut Vec<String>) {
     let join = |k: &str| {
         if at.is_empty() {
@@ -554,7 +646,7 @@ fn numbers(value: &Value, at: String, out: &mut Vec<String>) {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "json"))]
 mod tests {
     use super::*;
 

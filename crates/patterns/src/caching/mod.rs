@@ -34,6 +34,7 @@
 //! policy, strategy or placement see identical traffic.
 
 mod eviction;
+mod hit_ratio;
 mod model;
 mod params;
 mod presets;
@@ -136,5 +137,8 @@ impl Runnable for Kind {
     }
     fn requests(sim: &Simulation<CacheCluster>) -> u64 {
         sim.metrics().total(sim.model().ids.arrived)
+    }
+    fn theory(params: &Params, stat: &str) -> Option<crate::theory::Prediction> {
+        hit_ratio::predict(params, stat)
     }
 }

@@ -27,6 +27,7 @@ mod model;
 mod params;
 mod presets;
 mod report;
+mod textbook;
 
 pub use model::{BackendView, Event, LoadBalancer, Node, Snapshot};
 pub use params::{Algorithm, Params};
@@ -120,5 +121,8 @@ impl Runnable for Kind {
     }
     fn requests(sim: &Simulation<LoadBalancer>) -> u64 {
         sim.metrics().total(sim.model().ids.arrived)
+    }
+    fn theory(params: &Params, stat: &str) -> Option<crate::theory::Prediction> {
+        textbook::predict(params, stat)
     }
 }
