@@ -25,6 +25,7 @@ mod address_bar;
 mod app;
 mod catalog;
 pub mod components;
+mod download;
 mod hooks;
 mod live;
 mod pages;
@@ -32,6 +33,7 @@ mod panic;
 mod route;
 mod screen;
 mod site;
+mod sweep;
 
 use app::{App, EditorApp, Pages, Registered};
 use archsim_patterns::{Pattern, View};
@@ -68,7 +70,14 @@ pub fn start_home() {
 
 /// Start a pattern's page, running the experiments of `patterns` (its
 /// entry point's own; the browser tests register every pattern).
+///
+/// Started in a worker (by the page's own sweep panel), it serves sweeps
+/// of the same patterns instead.
 pub fn start_patterns(patterns: Vec<&'static PatternUi>) {
+    if sweep::worker::in_worker() {
+        sweep::worker::serve(patterns.iter().map(|ui| ui.pattern).collect());
+        return;
+    }
     start(Site::Pattern, patterns, Pages(app::pattern_pages));
 }
 

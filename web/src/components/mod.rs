@@ -9,3 +9,5 @@ pub(crate) mod copy_link;
 pub mod diagram;
 pub(crate) mod mindmap;
 pub mod shard_diagram;
+pub(crate) mod sweep_chart;
+pub(crate) mod sweep_panel;

@@ -12,6 +12,7 @@ use crate::components::chart::{Chart, format_value};
 use crate::components::controls::Controls;
 use crate::components::copy_link::{self, use_copy_link};
 use crate::components::diagram::{Frame, legend};
+use crate::components::sweep_panel::{self, SweepPanel};
 use crate::hooks::animation_frame::use_animation_frame;
 use crate::live::Live;
 use crate::pages::not_found::NotFound;
@@ -222,6 +223,33 @@ fn Playground(props: &PlaygroundProps) -> Html {
             }
         })
     };
+
+    // A sweep asked for goes into the link, the run left as it is.
+    let on_asked = {
+        let (shared_state, latest) = (shared.clone(), latest.clone());
+        let embedded = props.embedded;
+        use_callback((), move |asked: archsim_patterns::sweep::Asked, ()| {
+            let mut next = latest.borrow().clone();
+            next.sweep = Some(asked);
+            write_url(&next, embedded);
+            shared_state.set(next);
+        })
+    };
+    // The headline numbers a sweep can draw, with their units: the same
+    // for every run of the pattern.
+    let headline = use_memo((), |()| -> Vec<(&'static str, &'static str)> {
+        initial_shared
+            .experiment
+            .start()
+            .map(|run| {
+                run.dashboard()
+                    .stats
+                    .iter()
+                    .map(|s| (s.label, s.unit))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
 
     // The animation loop, alive while playing or catching up.
     let on_frame = {
@@ -584,6 +612,10 @@ fn Playground(props: &PlaygroundProps) -> Html {
             </div>
             { fault_panel }
             <section class="charts" aria-label="Charts">{ charts }</section>
+            if !props.embedded {
+                <SweepPanel shared={sweep_panel::Experiment(Rc::new((*shared).clone()))} stats={headline.clone()}
+                    lead={preset.map(|p| p.metric)} {on_asked} />
+            }
         </>
     };
 

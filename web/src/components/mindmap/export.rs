@@ -124,7 +124,7 @@ pub(crate) fn png_scale(w: f64, h: f64) -> f64 {
 /// Download `svg` as `<stem>.svg`.
 pub(crate) fn save_svg(stem: &str, svg: &str) -> Result<String, JsValue> {
     let name = format!("{stem}.svg");
-    save(&name, &svg_blob(svg)?)?;
+    crate::download::save(&name, &svg_blob(svg)?)?;
     Ok(name)
 }
 
@@ -155,7 +155,7 @@ pub(crate) async fn save_png(stem: &str, svg: &str, w: f64, h: f64) -> Result<St
     .await?;
     let blob: web_sys::Blob = blob.dyn_into().map_err(|_| "the canvas made no PNG")?;
     let name = format!("{stem}.png");
-    save(&name, &blob)?;
+    crate::download::save(&name, &blob)?;
     Ok(name)
 }
 
@@ -169,23 +169,6 @@ fn svg_blob(svg: &str) -> Result<web_sys::Blob, JsValue> {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("image/svg+xml;charset=utf-8");
     web_sys::Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&svg.into()), &options)
-}
-
-/// Hand `blob` to the browser as a download called `name`.
-fn save(name: &str, blob: &web_sys::Blob) -> Result<(), JsValue> {
-    let url = web_sys::Url::create_object_url_with_blob(blob)?;
-    let link: web_sys::HtmlAnchorElement = document()?.create_element("a")?.dyn_into()?;
-    link.set_href(&url);
-    link.set_download(name);
-    link.click();
-    // The download has its own reference by now; free ours after this task.
-    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    });
-    web_sys::window()
-        .ok_or("no window")?
-        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 1_000)?;
-    Ok(())
 }
 
 #[cfg(test)]
