@@ -6,8 +6,8 @@
 //! binaries are compiled in one cargo run (so the two cores link them side
 //! by side), then Trunk runs once per load on the page [`pages`] wrote,
 //! into the load's folder, the root first (Trunk empties the folder it
-//! builds into). Before that, each load's wasm is checked to link no serde
-//! code; after the book, [`strict_csp`] moves what Trunk and mdBook write
+//! builds into). Before that, each load's wasm is checked to link no JSON
+//! code (serde_json); after the book, [`strict_csp`] moves what Trunk and mdBook write
 //! inline into files, so the site runs under a strict
 //! Content-Security-Policy. Trunk reads `Trunk.toml` at the workspace root (offline,
 //! tools pinned) and finds wasm-opt in `tools/node_modules/.bin`, which is
@@ -89,7 +89,7 @@ pub(crate) fn site() -> Result<(), String> {
         "wasm32-unknown-unknown",
     ]))?;
     for load in &loads {
-        no_serde(load)?;
+        no_json(load)?;
     }
     let site = site_dir()?;
     for load in &loads {
@@ -148,16 +148,18 @@ fn sidebar_toggle_is_a_button(book: &Path) -> Result<(), String> {
 }
 
 /// Fail if `load`'s wasm, as cargo built it (symbol names still in it),
-/// links any serde code: the site's bundles carry none (parameters are
-/// typed values; JSON is the `json` feature of the native builds).
-fn no_serde(load: &Load) -> Result<(), String> {
+/// links any JSON code: the site's bundles carry none (parameters are
+/// typed values; JSON is the `json` feature of the native builds). A
+/// pattern's page does link serde itself, for the few small messages to
+/// and from its sweep worker, which gloo-worker encodes with bincode.
+fn no_json(load: &Load) -> Result<(), String> {
     let wasm = workspace_root()
         .join("target/wasm32-unknown-unknown/web")
         .join(format!("{}.wasm", load.bin));
     let bytes = fs::read(&wasm).map_err(|e| format!("could not read {}: {e}", wasm.display()))?;
-    match serde_symbol(&bytes) {
+    match json_symbol(&bytes) {
         Some(symbol) => Err(format!(
-            "the {} links serde code ({symbol} in {}): the site's bundles must carry none; \
+            "the {} links JSON code ({symbol} in {}): the site's bundles must carry none; \
              use the `json` feature only in native builds",
             load.name,
             wasm.display()
@@ -166,9 +168,9 @@ fn no_serde(load: &Load) -> Result<(), String> {
     }
 }
 
-/// The first mangled name of a function of a serde crate (`serde`,
-/// `serde_core`, `serde_json`, …) in `bytes`, if any.
-fn serde_symbol(bytes: &[u8]) -> Option<String> {
+/// The first mangled name of a function of `serde_json` in `bytes`, if
+/// any.
+fn json_symbol(bytes: &[u8]) -> Option<String> {
     let mut at = 0;
     while let Some(offset) = bytes[at..].windows(3).position(|w| w == b"_ZN") {
         let start = at + offset;
@@ -177,7 +179,7 @@ fn serde_symbol(bytes: &[u8]) -> Option<String> {
             .take_while(|b| b.is_ascii_digit())
             .count();
         let name = &bytes[start + 3 + digits..];
-        if digits > 0 && name.starts_with(b"serde") {
+        if digits > 0 && name.starts_with(b"serde_json") {
             let end = bytes[start..]
                 .iter()
                 .position(|b| !b.is_ascii_graphic())
@@ -449,7 +451,7 @@ fn thousands(n: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{SiteFile, budget_verdict, gzip_len, measure, serde_symbol, thousands};
+    use super::{SiteFile, budget_verdict, gzip_len, json_symbol, measure, thousands};
     use std::fs;
 
     #[test]
@@ -522,15 +524,19 @@ mod tests {
     }
 
     #[test]
-    fn finds_serde_code_by_its_mangled_names() {
-        let clean = b"\0asm _ZN4core3fmt5write17h1E _ZN7archsim5serde_like17h2E serde_wasm_bindgen";
-        assert_eq!(serde_symbol(clean), None);
+    fn finds_json_code_by_its_mangled_names() {
+        let clean = b"\0asm _ZN4core3fmt5write17h1E _ZN7archsim10serde_json17h2E serde_json";
+        assert_eq!(json_symbol(clean), None);
         let linked = b"\0asm _ZN4core3fmt5write17h1E\0_ZN10serde_json5value2to17h3E\0";
         assert_eq!(
-            serde_symbol(linked).as_deref(),
+            json_symbol(linked).as_deref(),
             Some("_ZN10serde_json5value2to17h3E")
         );
-        assert!(serde_symbol(b"_ZN5serde2de5Error17h4E").is_some());
+        assert_eq!(
+            json_symbol(b"_ZN5serde2de5Error17h4E"),
+            None,
+            "serde itself is allowed"
+        );
     }
 
     #[test]
