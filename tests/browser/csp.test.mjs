@@ -23,6 +23,7 @@ const ROUTES = [
   { name: 'a caching experiment', route: 'caching/index.html#/sim/cache-performance', ready: 'svg.diagram' },
   { name: 'a sharding experiment, compared', route: 'sharding/index.html#/sim/shard-scale-out?compare=true', ready: '.diagrams.compare svg.diagram' },
   { name: 'load balancing compared', route: 'load-balancing/index.html#/sim/lb-server-load?compare=true', ready: '.diagrams.compare svg.diagram' },
+  { name: 'a sweep, run in its worker', route: 'caching/index.html#/sim/cache-eviction?sweep=capacity:200..400:2&sweep_metric=hit%20ratio&sweep_seeds=1', ready: '.sweep-chart circle.dot' },
   { name: 'an embedded widget', route: 'caching/index.html#/embed/cache-race', ready: 'svg.diagram' },
   { name: 'the speed page', route: 'speed/index.html', ready: 'main h1' },
   { name: 'the map editor', route: 'map/index.html', ready: 'svg.map-canvas g.node' },

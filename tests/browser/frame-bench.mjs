@@ -14,8 +14,13 @@
 // on a shared machine the second is the steadier of the two. Each map
 // figure is followed by its parts: script, style and layout as Chrome counts
 // them, and the rest (paint, layerizing, the commit to the compositor, input
-// routing). A benchmark, not a test: it prints figures and fails only if it
-// cannot run.
+// routing). Then the sweep of issue 12's figure — lb-server-load, arrival
+// rate over 40 points, three algorithms, five seeds — run by the page's
+// worker while the page plays: the worker's wall time, and the main
+// thread's work per frame before and during the sweep. Last, seeking: a
+// link to the end of a default run, and the timeline dragged back to its
+// middle, in milliseconds until the page shows that moment. A benchmark,
+// not a test: it prints figures and fails only if it cannot run.
 //
 // Run from the repository root after the site build: node tests/browser/frame-bench.mjs
 
@@ -141,6 +146,49 @@ try {
     const parts = Object.entries(m.parts).map(([k, v]) => `${k}_ms=${v.toFixed(2)}`);
     console.log(`browser mindmap nodes=${nodes} ${what.padEnd(4)} parts: ${parts.join(' ')}`);
   }
+
+  // A sweep in the worker while the page plays.
+  const SWEEP_ROUTE =
+    'load-balancing/index.html#/sim/lb-server-load?vary=algorithm:round_robin,least_connections,power_of_two' +
+    '&sweep=arrival_rate:40..760:40&sweep_metric=p99%20latency&sweep_seeds=5';
+  const sweep = await openPage(browser);
+  await visit(sweep.page, base, 'load-balancing/index.html#/sim/lb-server-load');
+  await sweep.page.getByRole('button', { name: 'Play' }).click();
+  await sweep.page.waitForTimeout(1_000);
+  const alone = await perFrame(sweep.context, sweep.page, 3_000, () => Promise.resolve());
+  await visit(sweep.page, base, SWEEP_ROUTE);
+  await sweep.page.getByRole('button', { name: 'Play' }).click();
+  await sweep.page.locator('.sweep-status progress').waitFor();
+  const during = await perFrame(sweep.context, sweep.page, 3_000, () => Promise.resolve());
+  const took = await until(
+    'the sweep to finish',
+    async () => {
+      const m = /in ([0-9.]+) s\./.exec(await sweep.page.locator('.sweep-status').textContent());
+      return m && Number(m[1]);
+    },
+    { timeout: 600_000, every: 500 },
+  );
+  console.log(
+    `browser sweep lb-server-load 40 points x 3 algorithms x 5 seeds (600 runs) in the worker: ${took.toFixed(1)} s; ` +
+      `main_thread_ms_per_frame playing alone=${alone.msPerFrame.toFixed(2)} while sweeping=${during.msPerFrame.toFixed(2)} ` +
+      `(fps ${alone.fps.toFixed(1)} and ${during.fps.toFixed(1)})`,
+  );
+
+  // Seeking: to the end of a default run by its link, then back to the middle.
+  const seek = await openPage(browser);
+  const clockAt = async (t) => {
+    const text = await seek.page.locator('output.clock').textContent();
+    return new RegExp(`^t = ${t}\\.00 s`).test(text);
+  };
+  let started = Date.now();
+  await visit(seek.page, base, 'load-balancing/index.html#/sim/lb-server-load?t=60');
+  await until('at the end', () => clockAt(60), { timeout: 120_000, every: 10 });
+  const toEnd = Date.now() - started;
+  started = Date.now();
+  await seek.page.getByRole('slider', { name: 'Timeline' }).fill('30');
+  await until('back at the middle', () => clockAt(30), { timeout: 120_000, every: 10 });
+  const back = Date.now() - started;
+  console.log(`browser seek lb-server-load (60 s run): to_end_ms=${toEnd} (page load included) back_to_middle_ms=${back}`);
 } finally {
   await browser.close();
   server.close();
