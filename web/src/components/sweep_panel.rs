@@ -6,7 +6,7 @@
 //! shared link draws the same curves.
 
 use super::sweep_chart::{Figure, SweepLine};
-use crate::sweep::{Answer, Ask, worker};
+use crate::sweep::{Answer, Ask, Said, worker};
 use archsim_patterns::sweep::{Asked, Axis, DEFAULT_POINTS, Sweep};
 use archsim_patterns::{ParamKind, Shared};
 use gloo_worker::WorkerBridge;
@@ -60,7 +60,7 @@ struct Progress {
     /// Each point's values, once answered.
     values: Vec<Option<Vec<f64>>>,
     /// Each point's theory, per line and metric, with its note.
-    theory: Vec<Option<Vec<(Option<f64>, String)>>>,
+    theory: Vec<Option<Vec<Said>>>,
     /// Wall-clock milliseconds when it started.
     started: f64,
     /// Milliseconds it took, once every point is in.
@@ -570,7 +570,7 @@ fn csv(
     sweep: &Sweep,
     labels: &[String],
     curves: &[archsim_patterns::sweep::Curve],
-    theory: &[Option<Vec<(Option<f64>, String)>>],
+    theory: &[Option<Vec<Said>>],
 ) -> String {
     let metrics = sweep.metrics();
     let mut out = format!("{},line", sweep.axis().key);

@@ -30,6 +30,10 @@ pub(crate) enum Ask {
     Cancel,
 }
 
+/// What theory says of one line's metric at one point: the value, if its
+/// conditions hold, and its source or why it does not apply.
+pub(crate) type Said = (Option<f64>, String);
+
 /// What the worker answers.
 #[derive(Serialize, Deserialize)]
 pub(crate) enum Answer {
@@ -44,7 +48,7 @@ pub(crate) enum Answer {
         values: Vec<f64>,
         /// What theory predicts at this point, per line and metric (lines
         /// first): the value, if it holds, and its source or why not.
-        theory: Vec<(Option<f64>, String)>,
+        theory: Vec<Said>,
     },
     /// The job cannot go on.
     Failed {

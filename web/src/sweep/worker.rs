@@ -1,7 +1,7 @@
 //! The sweep worker: the page's bundle in a module worker, running one
 //! run per task so that a newer request or a cancel is read between runs.
 
-use super::{Answer, Ask};
+use super::{Answer, Ask, Said};
 use archsim_patterns::sweep::{RunId, Sweep};
 use archsim_patterns::{Pattern, Shared};
 use gloo_worker::{HandlerId, Registrable, Spawnable, Worker, WorkerBridge, WorkerScope};
@@ -192,7 +192,7 @@ fn run(sweep: &Sweep, id: RunId) -> Result<Vec<f64>, String> {
 }
 
 /// What theory says at `point`, per line and metric.
-fn theory(sweep: &Sweep, point: usize) -> Vec<(Option<f64>, String)> {
+fn theory(sweep: &Sweep, point: usize) -> Vec<Said> {
     let mut out = Vec::new();
     for line in 0..sweep.line_count() {
         let experiment = sweep.experiment_at(RunId {
