@@ -234,7 +234,7 @@ fn bad_input_exits_2_with_a_clear_message() {
                 "--metric",
                 "latency.p99",
             ],
-            "with --log both ends must be above zero",
+            "cannot be spaced by equal ratios (log): both ends must be above zero",
         ),
         (
             &[
