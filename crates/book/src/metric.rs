@@ -7,7 +7,8 @@
 //! - or a ratio of two paths, `rejected/arrived`, shown as a percentage.
 //!
 //! How a number is written follows from what it is: latencies (anything under
-//! `latency`) in ms, or in s from one second up, to three significant
+//! `latency`, `…_latency` or `…_lag`: `handled_latency.p99`,
+//! `projection_lag.mean`) in ms, or in s from one second up, to three significant
 //! figures; whole numbers as counts with thousands separators; ratios and
 //! `utilisation` as percentages to three significant figures; anything else
 //! (a mean over seeds of a count too) to three significant figures (whole
@@ -106,7 +107,7 @@ impl Metric {
     /// latencies in ms below one second and in s above, fractions in %.
     pub(crate) fn unit(&self, value: f64) -> (f64, &'static str) {
         match self {
-            Metric::Value(path) if path.iter().any(|s| s == "latency") => {
+            Metric::Value(path) if path.iter().any(|s| is_duration(s)) => {
                 if significant(value).parse::<f64>().unwrap_or_default() >= 1.0 {
                     (1.0, "\u{a0}s")
                 } else {
@@ -118,6 +119,11 @@ impl Metric {
             Metric::Value(_) => (1.0, ""),
         }
     }
+}
+
+/// Whether a report's field of this name holds durations in seconds.
+fn is_duration(field: &str) -> bool {
+    field == "latency" || field.ends_with("_latency") || field.ends_with("_lag")
 }
 
 impl std::fmt::Display for Metric {
@@ -264,6 +270,13 @@ mod tests {
         assert_eq!(write("latency.p99", 0.009651), "9.65\u{a0}ms");
         assert_eq!(write("latency.p99", 0.9996), "1.00\u{a0}s");
         assert_eq!(write("latency.p99", 5.947), "5.95\u{a0}s");
+        assert_eq!(write("handled_latency.p50", 0.0157), "15.7\u{a0}ms");
+        assert_eq!(write("projection_lag.mean", 0.2), "200\u{a0}ms");
+        assert_eq!(
+            write("latency_budget", 3.0),
+            "3.00",
+            "only latency fields are durations"
+        );
         assert_eq!(write("rejected/arrived", 12074.0 / 18230.0), "66.2%");
         assert_eq!(write("utilisation", 1.0), "100%");
         assert_eq!(count(0), "0");

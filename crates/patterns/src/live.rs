@@ -9,11 +9,11 @@
 //!
 //! [`Experiment::run`]: crate::Experiment::run
 
-use crate::dashboard::Dashboard;
-use crate::params::{ParamError, Scenario};
+use crate::dashboard::{Dashboard, Moment};
+use crate::params::{ParamError, Scenario, Settings};
 use crate::report::chart_bucket;
 use crate::theory::Prediction;
-use archsim_core::{Model, SimConfig, SimTime, Simulation, Stall};
+use archsim_core::{Metrics, Model, SimConfig, SimTime, Simulation, Stall};
 use std::any::Any;
 
 /// What a pattern's diagram draws at one moment: the pattern's own snapshot
@@ -40,29 +40,32 @@ pub(crate) trait Reportable {}
 #[cfg(not(feature = "json"))]
 impl<T> Reportable for T {}
 
-/// A pattern's model, as the type-erased run sees it.
-pub(crate) trait Runnable: 'static {
+/// A pattern's model, as the type-erased run sees it: how to build it,
+/// how long it runs, how it reports itself and what it says happened.
+/// Everything else a run needs (the simulation, the page's dashboard with
+/// its moments, the diagram's view) follows from these, here, once.
+pub(crate) trait Runnable: Model<Snapshot: 'static> + Sized + 'static {
     /// Its parameters.
     type Params: Scenario;
-    /// Its model.
-    type Model: Model + 'static;
     /// What a run measured.
     type Report: Reportable;
-    /// What its diagram draws.
-    type Snapshot: 'static;
-    /// The simulation of checked `params`, started and ready to step.
-    fn simulation(params: &Self::Params, seed: u64) -> Result<Simulation<Self::Model>, ParamError>;
-    /// How long a run lasts, seconds.
-    fn duration(params: &Self::Params) -> f64;
+    /// The model of checked `params` for a run of `seed`, registering its
+    /// metrics.
+    fn new(params: &Self::Params, seed: u64, metrics: &mut Metrics) -> Self;
+    /// The warm-up and the duration of a run of `params`, seconds.
+    fn span(params: &Self::Params) -> (f64, f64);
+    /// The parameters it was built with.
+    fn params(&self) -> &Self::Params;
     /// The report of `sim` as it stands.
-    fn report(sim: &Simulation<Self::Model>) -> Self::Report;
-    /// What the page shows of the run as it stands, besides the diagram.
-    fn dashboard(sim: &Simulation<Self::Model>) -> Dashboard;
-    /// What the diagram draws now.
-    fn view(sim: &Simulation<Self::Model>) -> Self::Snapshot;
+    fn report(sim: &Simulation<Self>) -> Self::Report;
+    /// What the page shows of `report` besides the diagram (its moments
+    /// aside).
+    fn dashboard(report: &Self::Report, params: &Self::Params) -> Dashboard;
+    /// What the charts mark up to `now`.
+    fn moments(&self, now: SimTime) -> Vec<Moment>;
     /// Requests the run has simulated so far (arrivals): one counter, read
     /// without building a report.
-    fn requests(sim: &Simulation<Self::Model>) -> u64;
+    fn requests(sim: &Simulation<Self>) -> u64;
     /// What theory predicts for the headline number labelled `stat` (a
     /// [`crate::Stat::label`]) under `params`; none where the pattern has
     /// no result for that number at all.
@@ -72,6 +75,25 @@ pub(crate) trait Runnable: 'static {
     }
 }
 
+/// The simulation of `params` (checked here) with `seed`, started and
+/// ready to step: what each pattern's `simulation` is.
+pub(crate) fn simulation<R: Runnable>(
+    params: &R::Params,
+    seed: u64,
+) -> Result<Simulation<R>, ParamError> {
+    let params: R::Params = Settings::of(params).build()?;
+    let (warmup, duration) = R::span(&params);
+    Ok(Simulation::new(
+        sim_config(seed, warmup, duration),
+        |metrics| R::new(&params, seed, metrics),
+    ))
+}
+
+/// When a run of `params` ends.
+fn end_of<R: Runnable>(params: &R::Params) -> SimTime {
+    SimTime::from_secs_f64(R::span(params).1)
+}
+
 /// Run `params` with `seed` to the end and report: what each pattern's
 /// `run` is. `progress` is told the fraction done from time to time.
 pub(crate) fn run_to_end<R: Runnable>(
@@ -79,8 +101,8 @@ pub(crate) fn run_to_end<R: Runnable>(
     seed: u64,
     progress: &mut dyn FnMut(f64),
 ) -> Result<R::Report, ParamError> {
-    let mut sim = R::simulation(params, seed)?;
-    let end = SimTime::from_secs_f64(R::duration(params));
+    let mut sim = simulation::<R>(params, seed)?;
+    let end = end_of::<R>(params);
     run_in_steps(end, progress, &mut |t| sim.run_until(t));
     match sim.stalled() {
         Some(stall) => Err(ParamError::Stalled(stall)),
@@ -125,7 +147,7 @@ trait Running {
     fn requests(&self) -> u64;
 }
 
-struct Run<R: Runnable>(Simulation<R::Model>);
+struct Run<R: Runnable>(Simulation<R>);
 
 impl<R: Runnable> Running for Run<R> {
     fn step(&mut self) -> bool {
@@ -153,10 +175,14 @@ impl<R: Runnable> Running for Run<R> {
         self.0.metrics().warmup()
     }
     fn view(&self) -> View {
-        View(Box::new(R::view(&self.0)))
+        View(Box::new(self.0.snapshot()))
     }
     fn dashboard(&self) -> Dashboard {
-        R::dashboard(&self.0)
+        let model = self.0.model();
+        Dashboard {
+            moments: model.moments(self.0.now()),
+            ..R::dashboard(&R::report(&self.0), model.params())
+        }
     }
     fn requests(&self) -> u64 {
         R::requests(&self.0)
@@ -173,8 +199,8 @@ impl LiveRun {
     /// The run of `params` with `seed`.
     pub(crate) fn new<R: Runnable>(params: &R::Params, seed: u64) -> Result<LiveRun, ParamError> {
         Ok(LiveRun {
-            run: Box::new(Run::<R>(R::simulation(params, seed)?)),
-            end: SimTime::from_secs_f64(R::duration(params)),
+            run: Box::new(Run::<R>(simulation::<R>(params, seed)?)),
+            end: end_of::<R>(params),
         })
     }
 

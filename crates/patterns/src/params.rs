@@ -544,6 +544,52 @@ pub fn seconds_per_unit(unit: &str) -> Option<f64> {
     }
 }
 
+/// A run's warm-up must end before the run does.
+pub(crate) fn warmup_within(warmup: f64, duration: f64) -> Result<(), ParamError> {
+    if warmup >= duration {
+        return Err(inconsistent(
+            "warmup",
+            warmup,
+            format!("the warm-up must be shorter than the duration ({duration} s)"),
+        ));
+    }
+    Ok(())
+}
+
+/// Something scheduled by parameter `key` at `at` seconds must happen
+/// before the end of a run of `duration` seconds.
+pub(crate) fn before_end(key: &str, at: f64, duration: f64) -> Result<(), ParamError> {
+    if at >= duration {
+        return Err(inconsistent(
+            key,
+            at,
+            format!("it must come before the end of the run ({duration} s)"),
+        ));
+    }
+    Ok(())
+}
+
+/// Records an event log may hold: the logs keep every record, for replays
+/// and rebuilds, so this bounds what a run holds in memory.
+const MAX_LOGGED: f64 = 1_000_000.0;
+
+/// A run of `duration` seconds appending `rate` records a second (called
+/// `what`) to an event log must stay under [`MAX_LOGGED`] of them.
+pub(crate) fn logged_within(rate: f64, what: &str, duration: f64) -> Result<(), ParamError> {
+    if rate * duration > MAX_LOGGED {
+        return Err(inconsistent(
+            "duration",
+            duration,
+            format!(
+                "the event log keeps all the {what}, so a run makes at most {MAX_LOGGED} of \
+                 them: at {rate} {what}/s that is at most {} s",
+                (MAX_LOGGED / rate).floor()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The error a scenario's own `check` returns when values do not fit together.
 pub(crate) fn inconsistent(
     key: &str,

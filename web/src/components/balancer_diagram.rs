@@ -8,7 +8,6 @@
 //! it or mend it.
 
 use crate::components::diagram::{self, DiagramProps, Frame, Key, Mark, Marks, SERVER_KEYS};
-use archsim_core::Condition;
 use archsim_patterns::View;
 use archsim_patterns::load_balancing::{Node, Snapshot};
 use yew::prelude::*;
@@ -155,14 +154,6 @@ fn speed_label(b: u32, speed: f64) -> String {
     }
 }
 
-fn state_name(c: Condition) -> String {
-    match c {
-        Condition::Up => "up".into(),
-        Condition::Slow(k) => format!("slow ×{k}"),
-        Condition::Down => "down".into(),
-    }
-}
-
 /// The animated diagram.
 #[component]
 pub(crate) fn BalancerDiagram(props: &Props) -> Html {
@@ -183,32 +174,20 @@ pub(crate) fn BalancerDiagram(props: &Props) -> Html {
         let y = layout.backend_y(b, n);
         let h = layout.row - 4.0;
         let top = y - h / 2.0;
-        let state = match view.condition {
-            Condition::Up => "up",
-            Condition::Slow(_) => "slow",
-            Condition::Down => "down",
-        };
+        let state = diagram::condition_class(view.condition);
         let belief = if view.believed_healthy { "healthy" } else { "unhealthy" };
         let selected = props.selected == Some(b);
         let label = format!(
             "Backend {}: {}, speed {:.1}, balancer believes {belief}; {} of {} workers busy, {} queued of {}",
             b + 1,
-            state_name(view.condition),
+            diagram::condition_name(view.condition),
             view.speed,
             view.busy,
             view.workers,
             view.queued,
             view.queue_capacity
         );
-        let on_select = props.on_select.clone();
-        let onclick = Callback::from(move |_| on_select.emit(b));
-        let on_select = props.on_select.clone();
-        let onkeydown = Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
-                on_select.emit(b);
-            }
-        });
+        let (onclick, onkeydown) = diagram::chooser(&props.on_select, b);
         // Worker slots across the top half, the queue as a bar below.
         let slots = view.workers.min(16);
         let queue_share = if view.queue_capacity == 0 {

@@ -16,7 +16,6 @@
 
 use super::chart::PALETTE;
 use crate::components::diagram::{self, DiagramProps, Frame, Key, Mark, Marks, Shape};
-use archsim_core::Condition;
 use archsim_patterns::View;
 use archsim_patterns::caching::{MessageKind, Node, Snapshot};
 use yew::prelude::*;
@@ -137,23 +136,7 @@ impl Layout {
 
     /// Where a message is, `p` of the way along its path.
     fn position(&self, from: Node, to: Node, p: f64) -> (f64, f64) {
-        let points = self.route(from, to);
-        let lengths: Vec<f64> = points
-            .windows(2)
-            .map(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1))
-            .collect();
-        let mut along = p.clamp(0.0, 1.0) * lengths.iter().sum::<f64>();
-        for (w, len) in points.windows(2).zip(&lengths) {
-            if along <= *len {
-                let t = if *len > 0.0 { along / len } else { 1.0 };
-                return (
-                    w[0].0 + (w[1].0 - w[0].0) * t,
-                    w[0].1 + (w[1].1 - w[0].1) * t,
-                );
-            }
-            along -= len;
-        }
-        *points.last().expect("a route has points")
+        diagram::along(&self.route(from, to), p)
     }
 }
 
@@ -283,11 +266,7 @@ pub(crate) fn CacheDiagram(props: &Props) -> Html {
         let y = layout.node_y(id);
         let h = layout.row - 6.0;
         let top = y - h / 2.0;
-        let state = match view.condition {
-            Condition::Up => "up",
-            Condition::Slow(_) => "slow",
-            Condition::Down => "down",
-        };
+        let state = diagram::condition_class(view.condition);
         let selected = props.selected == Some(id);
         let fullness = if view.capacity == 0 {
             0.0
@@ -306,15 +285,7 @@ pub(crate) fn CacheDiagram(props: &Props) -> Html {
             view.capacity,
             percent(view.hit_ratio),
         );
-        let on_select = props.on_select.clone();
-        let onclick = Callback::from(move |_| on_select.emit(id));
-        let on_select = props.on_select.clone();
-        let onkeydown = Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
-                on_select.emit(id);
-            }
-        });
+        let (onclick, onkeydown) = diagram::chooser(&props.on_select, id);
         let bar_w = x.node_w - x.label_w - 14.0;
         let bar_h = (h / 2.0 - 4.0).max(3.0);
         let flash = flashing(Node::Cache(id));

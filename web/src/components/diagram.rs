@@ -2,11 +2,14 @@
 //! snapshot ([`Frame`]), its properties ([`DiagramProps`]), [`draw`],
 //! which turns the type-erased [`View`] of a run back into the pattern's own
 //! snapshot for its component, and the marks drawn in bulk ([`Marks`] for
-//! messages in flight, [`worker_slots`]), and the [`legend`] under it that
-//! says what each mark means, drawn with the same marks ([`Key`]). A
-//! pattern's page registers its diagram as a `draw` function and its key
-//! ([`crate::PatternUi`]); nothing here names a pattern.
+//! messages in flight, [`worker_slots`]), the words and classes of a
+//! node's condition, the handlers that make a node a button ([`chooser`]),
+//! and the [`legend`] under it that says what each mark means, drawn with
+//! the same marks ([`Key`]). A pattern's page registers its diagram as a
+//! `draw` function and its key ([`crate::PatternUi`]); nothing here names a
+//! pattern.
 
+use archsim_core::Condition;
 use archsim_patterns::View;
 use std::fmt::Write;
 use yew::prelude::*;
@@ -93,6 +96,54 @@ pub(crate) fn canvas<S: PartialEq>(
         <svg class={classes!("diagram", props.narrow.then_some("narrow"))} viewBox={format!("0 0 {width} {height:.0}")}
             role="group" aria-label={props.label.clone()}>{ children }</svg>
     }
+}
+
+/// The class of a node's outline in condition `c`, which the style sheet
+/// draws solid, dashed or dotted (`"up"`, `"slow"`, `"down"`).
+pub(crate) fn condition_class(c: Condition) -> &'static str {
+    match c {
+        Condition::Up => "up",
+        Condition::Slow(_) => "slow",
+        Condition::Down => "down",
+    }
+}
+
+/// A node's condition in words, for its label and its accessible name.
+pub(crate) fn condition_name(c: Condition) -> String {
+    match c {
+        Condition::Up => "up".into(),
+        Condition::Slow(k) => format!("slow ×{k}"),
+        Condition::Down => "down".into(),
+    }
+}
+
+/// `part` of `whole` as a fraction in `[0, 1]` (0 when `whole` is 0), for
+/// the length of a bar.
+pub(crate) fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        (part as f64 / whole as f64).clamp(0.0, 1.0)
+    }
+}
+
+/// What makes node `id` a button for fault injection: a click, or Enter
+/// or Space once it has the focus, tells `on_select` it was chosen.
+pub(crate) fn chooser(
+    on_select: &Callback<u32>,
+    id: u32,
+) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
+    let on_click = on_select.clone();
+    let on_key = on_select.clone();
+    (
+        Callback::from(move |_| on_click.emit(id)),
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                on_key.emit(id);
+            }
+        }),
+    )
 }
 
 /// Small marks of one look — the messages in flight of one kind — drawn
@@ -219,6 +270,22 @@ pub struct Key {
     pub text: &'static str,
 }
 
+/// The key of a node's outline in each condition ([`condition_class`]).
+pub(crate) const CONDITION_KEYS: [Key; 3] = [
+    Key {
+        mark: Mark::Outline("backend up"),
+        text: "up",
+    },
+    Key {
+        mark: Mark::Outline("backend slow"),
+        text: "slow",
+    },
+    Key {
+        mark: Mark::Outline("backend down"),
+        text: "down",
+    },
+];
+
 /// The key of a server as the diagrams draw it: its workers
 /// ([`worker_slots`]), its queue bar, and its outline in the state it is
 /// in. Load balancing's backends and sharding's shards are such servers.
@@ -235,18 +302,9 @@ pub(crate) const SERVER_KEYS: [Key; 6] = [
         mark: Mark::Bar("queue"),
         text: "queue, against its capacity",
     },
-    Key {
-        mark: Mark::Outline("backend up"),
-        text: "up",
-    },
-    Key {
-        mark: Mark::Outline("backend slow"),
-        text: "slow",
-    },
-    Key {
-        mark: Mark::Outline("backend down"),
-        text: "down",
-    },
+    CONDITION_KEYS[0],
+    CONDITION_KEYS[1],
+    CONDITION_KEYS[2],
 ];
 
 /// The key under a diagram, `keys`: each kind of mark beside what it
@@ -279,9 +337,31 @@ pub(crate) fn legend(keys: &[Key]) -> Html {
     }
 }
 
+/// The point `p` of the way (0 to 1) along the path through `points`, by
+/// length: where a message is on an edge that bends. A path has at least
+/// one point.
+pub(crate) fn along(points: &[(f64, f64)], p: f64) -> (f64, f64) {
+    let lengths: Vec<f64> = points
+        .windows(2)
+        .map(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1))
+        .collect();
+    let mut left = p.clamp(0.0, 1.0) * lengths.iter().sum::<f64>();
+    for (w, len) in points.windows(2).zip(&lengths) {
+        if left <= *len {
+            let t = if *len > 0.0 { left / len } else { 1.0 };
+            return (
+                w[0].0 + (w[1].0 - w[0].0) * t,
+                w[0].1 + (w[1].1 - w[0].1) * t,
+            );
+        }
+        left -= len;
+    }
+    *points.last().expect("a path has points")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Marks;
+    use super::{Marks, along, share};
 
     #[test]
     fn marks_are_closed_subpaths_one_after_another() {
@@ -292,5 +372,21 @@ mod tests {
             marks.path(),
             "M7.0 20.0a3 3 0 1 0 6 0a3 3 0 1 0 -6 0M3.0 3.0h4.0v4.0h-4.0z"
         );
+    }
+
+    #[test]
+    fn shares_stay_within_a_bar() {
+        assert_eq!(share(3, 0), 0.0);
+        assert_eq!(share(1, 4), 0.25);
+        assert_eq!(share(5, 4), 1.0);
+    }
+
+    #[test]
+    fn a_point_along_a_bent_path_goes_by_length() {
+        let path = [(0.0, 0.0), (3.0, 0.0), (3.0, 1.0)];
+        assert_eq!(along(&path, 0.0), (0.0, 0.0));
+        assert_eq!(along(&path, 0.5), (2.0, 0.0));
+        assert_eq!(along(&path, 1.0), (3.0, 1.0));
+        assert_eq!(along(&[(5.0, 5.0)], 0.3), (5.0, 5.0));
     }
 }

@@ -136,9 +136,7 @@ impl Layout {
 fn state_name(view: &ShardView) -> String {
     match view.condition {
         Condition::Down if view.promote_at.is_some() => "promoting replica".into(),
-        Condition::Down => "down".into(),
-        Condition::Slow(k) => format!("slow ×{k}"),
-        Condition::Up => "up".into(),
+        c => diagram::condition_name(c),
     }
 }
 
@@ -196,15 +194,6 @@ pub fn legend() -> Vec<Key> {
     .collect()
 }
 
-/// `part` of `whole` as a fraction in `[0, 1]` (0 when `whole` is 0).
-fn share(part: u64, whole: u64) -> f64 {
-    if whole == 0 {
-        0.0
-    } else {
-        (part as f64 / whole as f64).clamp(0.0, 1.0)
-    }
-}
-
 /// The animated diagram.
 #[component]
 pub(crate) fn ShardDiagram(props: &Props) -> Html {
@@ -229,11 +218,7 @@ pub(crate) fn ShardDiagram(props: &Props) -> Html {
         let y = layout.shard_y(s, n);
         let h = layout.row - 4.0;
         let top = y - h / 2.0;
-        let state = match view.condition {
-            Condition::Up => "up",
-            Condition::Slow(_) => "slow",
-            Condition::Down => "down",
-        };
+        let state = diagram::condition_class(view.condition);
         let membership = membership_name(view.membership);
         let faded = matches!(view.membership, Membership::Standby | Membership::Retired);
         let selected = props.selected == Some(s);
@@ -254,20 +239,12 @@ pub(crate) fn ShardDiagram(props: &Props) -> Html {
         } else {
             String::new()
         };
-        let on_select = props.on_select.clone();
-        let onclick = Callback::from(move |_| on_select.emit(s));
-        let on_select = props.on_select.clone();
-        let onkeydown = Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
-                on_select.emit(s);
-            }
-        });
+        let (onclick, onkeydown) = diagram::chooser(&props.on_select, s);
         let slots = view.workers.min(16);
         let half = (h / 2.0 - 4.0).max(2.0);
-        let queue_share = share(u64::from(view.queued), u64::from(view.queue_capacity));
-        let rows_w = x.bars_w * share(view.rows, most_rows);
-        let load_w = x.bars_w * share(view.served, most_served);
+        let queue_share = diagram::share(u64::from(view.queued), u64::from(view.queue_capacity));
+        let rows_w = x.bars_w * diagram::share(view.rows, most_rows);
+        let load_w = x.bars_w * diagram::share(view.served, most_served);
         // The visible labels sit beside the button, hidden from assistive
         // technology: the button's accessible name already says all of it.
         html! {
@@ -334,7 +311,7 @@ pub(crate) fn ShardDiagram(props: &Props) -> Html {
     let status = match &snap.migration {
         Some(m) if !m.done => Some(format!(
             "resharding {:.0}% done",
-            100.0 * share(m.copied_rows, m.moved_rows)
+            100.0 * diagram::share(m.copied_rows, m.moved_rows)
         )),
         _ => None,
     };
@@ -397,7 +374,5 @@ mod tests {
         let l = Layout::new(64, false);
         assert!(l.shard_y(0, 64) > 0.0);
         assert!(l.shard_y(63, 64) < l.height);
-        assert_eq!(share(3, 0), 0.0);
-        assert_eq!(share(5, 4), 1.0);
     }
 }

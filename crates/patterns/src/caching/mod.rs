@@ -51,14 +51,14 @@ pub use presets::PRESETS;
 pub use report::{Latencies, NodeReport, Report, Series};
 
 use crate::catalog::Variants;
-use crate::dashboard::Dashboard;
-use crate::live::{Runnable, run_to_end, sim_config};
-use crate::params::{ParamError, Settings};
+use crate::dashboard::{Dashboard, Moment};
+use crate::live::{self, Runnable};
+use crate::params::ParamError;
 use crate::pattern::{About, FaultTarget, Pattern};
-use archsim_core::Simulation;
+use archsim_core::{Metrics, SimTime, Simulation};
 
 /// The pattern, as the catalog, the CLI and its page of the site know it.
-pub static PATTERN: Pattern = Pattern::of::<Kind>(About {
+pub static PATTERN: Pattern = Pattern::of::<CacheCluster>(About {
     id: "caching",
     title: "Distributed Caching",
     mindmap_branch: "Caching (Distributed Caching)",
@@ -92,11 +92,7 @@ pub static PATTERN: Pattern = Pattern::of::<Kind>(About {
 /// A simulation of checked `params`, started and ready to step: what the
 /// playground animates.
 pub fn simulation(params: &Params, seed: u64) -> Result<Simulation<CacheCluster>, ParamError> {
-    let params: Params = Settings::of(params).build()?;
-    let config = sim_config(seed, params.warmup, params.duration);
-    Ok(Simulation::new(config, |metrics| {
-        CacheCluster::new(&params, metrics)
-    }))
+    live::simulation(params, seed)
 }
 
 /// Run `params` with `seed` to the end and report. `progress` is told the
@@ -106,34 +102,30 @@ pub fn run(
     seed: u64,
     progress: &mut dyn FnMut(f64),
 ) -> Result<Report, ParamError> {
-    run_to_end::<Kind>(params, seed, progress)
+    live::run_to_end::<CacheCluster>(params, seed, progress)
 }
 
 /// Caching as the type-erased run drives it.
-pub(crate) struct Kind;
-
-impl Runnable for Kind {
+impl Runnable for CacheCluster {
     type Params = Params;
-    type Model = CacheCluster;
     type Report = Report;
-    type Snapshot = Snapshot;
-    fn simulation(params: &Params, seed: u64) -> Result<Simulation<CacheCluster>, ParamError> {
-        simulation(params, seed)
+    fn new(params: &Params, _seed: u64, metrics: &mut Metrics) -> Self {
+        CacheCluster::new(params, metrics)
     }
-    fn duration(params: &Params) -> f64 {
-        params.duration
+    fn span(params: &Params) -> (f64, f64) {
+        (params.warmup, params.duration)
+    }
+    fn params(&self) -> &Params {
+        CacheCluster::params(self)
     }
     fn report(sim: &Simulation<CacheCluster>) -> Report {
         Report::of(sim)
     }
-    fn dashboard(sim: &Simulation<CacheCluster>) -> Dashboard {
-        Dashboard {
-            moments: sim.model().moments(sim.now()),
-            ..Report::of(sim).dashboard(sim.model().params())
-        }
+    fn dashboard(report: &Report, params: &Params) -> Dashboard {
+        report.dashboard(params)
     }
-    fn view(sim: &Simulation<CacheCluster>) -> Snapshot {
-        sim.snapshot()
+    fn moments(&self, now: SimTime) -> Vec<Moment> {
+        CacheCluster::moments(self, now)
     }
     fn requests(sim: &Simulation<CacheCluster>) -> u64 {
         sim.metrics().total(sim.model().ids.arrived)

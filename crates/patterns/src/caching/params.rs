@@ -5,7 +5,7 @@ use crate::fault::{Fault, FaultKind};
 use crate::keyspace::Strategy;
 use crate::params::{
     Field, ParamError, ParamKind, ParamSpec, Scenario, fields, float, inconsistent, int, named,
-    names,
+    names, warmup_within,
 };
 use std::fmt;
 
@@ -312,16 +312,7 @@ impl Scenario for Params {
     }
 
     fn check(&self) -> Result<(), ParamError> {
-        if self.warmup >= self.duration {
-            return Err(inconsistent(
-                "warmup",
-                self.warmup,
-                format!(
-                    "the warm-up must be shorter than the duration ({} s)",
-                    self.duration
-                ),
-            ));
-        }
+        warmup_within(self.warmup, self.duration)?;
         if self.hot_key >= self.keys {
             return Err(inconsistent(
                 "hot_key",

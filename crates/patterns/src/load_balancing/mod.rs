@@ -35,14 +35,14 @@ pub use presets::PRESETS;
 pub use report::{BackendReport, Report, Series};
 
 use crate::catalog::Variants;
-use crate::dashboard::Dashboard;
-use crate::live::{Runnable, run_to_end, sim_config};
-use crate::params::{ParamError, Settings};
+use crate::dashboard::{Dashboard, Moment};
+use crate::live::{self, Runnable};
+use crate::params::ParamError;
 use crate::pattern::{About, FaultTarget, Pattern};
-use archsim_core::Simulation;
+use archsim_core::{Metrics, SimTime, Simulation};
 
 /// The pattern, as the catalog, the CLI and its page of the site know it.
-pub static PATTERN: Pattern = Pattern::of::<Kind>(About {
+pub static PATTERN: Pattern = Pattern::of::<LoadBalancer>(About {
     id: "load-balancing",
     title: "Load Balancing",
     mindmap_branch: "Load Balancing",
@@ -76,11 +76,7 @@ pub static PATTERN: Pattern = Pattern::of::<Kind>(About {
 /// A simulation of checked `params`, started and ready to step: what the
 /// playground animates.
 pub fn simulation(params: &Params, seed: u64) -> Result<Simulation<LoadBalancer>, ParamError> {
-    let params: Params = Settings::of(params).build()?;
-    let config = sim_config(seed, params.warmup, params.duration);
-    Ok(Simulation::new(config, |metrics| {
-        LoadBalancer::new(&params, metrics)
-    }))
+    live::simulation(params, seed)
 }
 
 /// Run `params` with `seed` to the end and report. `progress` is told the
@@ -90,34 +86,30 @@ pub fn run(
     seed: u64,
     progress: &mut dyn FnMut(f64),
 ) -> Result<Report, ParamError> {
-    run_to_end::<Kind>(params, seed, progress)
+    live::run_to_end::<LoadBalancer>(params, seed, progress)
 }
 
 /// Load balancing as the type-erased run drives it.
-pub(crate) struct Kind;
-
-impl Runnable for Kind {
+impl Runnable for LoadBalancer {
     type Params = Params;
-    type Model = LoadBalancer;
     type Report = Report;
-    type Snapshot = Snapshot;
-    fn simulation(params: &Params, seed: u64) -> Result<Simulation<LoadBalancer>, ParamError> {
-        simulation(params, seed)
+    fn new(params: &Params, _seed: u64, metrics: &mut Metrics) -> Self {
+        LoadBalancer::new(params, metrics)
     }
-    fn duration(params: &Params) -> f64 {
-        params.duration
+    fn span(params: &Params) -> (f64, f64) {
+        (params.warmup, params.duration)
+    }
+    fn params(&self) -> &Params {
+        LoadBalancer::params(self)
     }
     fn report(sim: &Simulation<LoadBalancer>) -> Report {
         Report::of(sim)
     }
-    fn dashboard(sim: &Simulation<LoadBalancer>) -> Dashboard {
-        Dashboard {
-            moments: sim.model().moments(sim.now()),
-            ..Report::of(sim).dashboard(sim.model().params())
-        }
+    fn dashboard(report: &Report, params: &Params) -> Dashboard {
+        report.dashboard(params)
     }
-    fn view(sim: &Simulation<LoadBalancer>) -> Snapshot {
-        sim.snapshot()
+    fn moments(&self, now: SimTime) -> Vec<Moment> {
+        LoadBalancer::moments(self, now)
     }
     fn requests(sim: &Simulation<LoadBalancer>) -> u64 {
         sim.metrics().total(sim.model().ids.arrived)

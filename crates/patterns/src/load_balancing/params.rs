@@ -3,7 +3,7 @@
 use crate::fault::Fault;
 use crate::params::{
     Field, ParamError, ParamKind, ParamSpec, Scenario, fields, float, inconsistent, int, named,
-    names,
+    names, warmup_within,
 };
 use archsim_core::Shape;
 use std::fmt;
@@ -196,16 +196,7 @@ impl Scenario for Params {
     }
 
     fn check(&self) -> Result<(), ParamError> {
-        if self.warmup >= self.duration {
-            return Err(inconsistent(
-                "warmup",
-                self.warmup,
-                format!(
-                    "the warm-up must be shorter than the duration ({} s)",
-                    self.duration
-                ),
-            ));
-        }
+        warmup_within(self.warmup, self.duration)?;
         if (self.burst_on > 0.0) != (self.burst_off > 0.0) {
             return Err(inconsistent(
                 "burst_off",

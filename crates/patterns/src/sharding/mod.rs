@@ -71,14 +71,14 @@ pub use presets::PRESETS;
 pub use report::{Latency, MigrationReport, Report, Series, ShardReport};
 
 use crate::catalog::Variants;
-use crate::dashboard::Dashboard;
-use crate::live::{Runnable, run_to_end, sim_config};
-use crate::params::{ParamError, Settings};
+use crate::dashboard::{Dashboard, Moment};
+use crate::live::{self, Runnable};
+use crate::params::ParamError;
 use crate::pattern::{About, FaultTarget, Pattern};
-use archsim_core::Simulation;
+use archsim_core::{Metrics, SimTime, Simulation};
 
 /// The pattern, as the catalog, the CLI and its page of the site know it.
-pub static PATTERN: Pattern = Pattern::of::<Kind>(About {
+pub static PATTERN: Pattern = Pattern::of::<ShardedDatabase>(About {
     id: "sharding",
     title: "Database Sharding",
     mindmap_branch: "Database Sharding / Partitioning",
@@ -113,11 +113,7 @@ pub static PATTERN: Pattern = Pattern::of::<Kind>(About {
 /// A simulation of checked `params`, started and ready to step: what the
 /// playground animates.
 pub fn simulation(params: &Params, seed: u64) -> Result<Simulation<ShardedDatabase>, ParamError> {
-    let params: Params = Settings::of(params).build()?;
-    let config = sim_config(seed, params.warmup, params.duration);
-    Ok(Simulation::new(config, |metrics| {
-        ShardedDatabase::new(&params, seed, metrics)
-    }))
+    live::simulation(params, seed)
 }
 
 /// Run `params` with `seed` to the end and report. `progress` is told the
@@ -127,34 +123,30 @@ pub fn run(
     seed: u64,
     progress: &mut dyn FnMut(f64),
 ) -> Result<Report, ParamError> {
-    run_to_end::<Kind>(params, seed, progress)
+    live::run_to_end::<ShardedDatabase>(params, seed, progress)
 }
 
 /// Sharding as the type-erased run drives it.
-pub(crate) struct Kind;
-
-impl Runnable for Kind {
+impl Runnable for ShardedDatabase {
     type Params = Params;
-    type Model = ShardedDatabase;
     type Report = Report;
-    type Snapshot = Snapshot;
-    fn simulation(params: &Params, seed: u64) -> Result<Simulation<ShardedDatabase>, ParamError> {
-        simulation(params, seed)
+    fn new(params: &Params, seed: u64, metrics: &mut Metrics) -> Self {
+        ShardedDatabase::new(params, seed, metrics)
     }
-    fn duration(params: &Params) -> f64 {
-        params.duration
+    fn span(params: &Params) -> (f64, f64) {
+        (params.warmup, params.duration)
+    }
+    fn params(&self) -> &Params {
+        ShardedDatabase::params(self)
     }
     fn report(sim: &Simulation<ShardedDatabase>) -> Report {
         Report::of(sim)
     }
-    fn dashboard(sim: &Simulation<ShardedDatabase>) -> Dashboard {
-        Dashboard {
-            moments: sim.model().moments(sim.now()),
-            ..Report::of(sim).dashboard(sim.model().params())
-        }
+    fn dashboard(report: &Report, params: &Params) -> Dashboard {
+        report.dashboard(params)
     }
-    fn view(sim: &Simulation<ShardedDatabase>) -> Snapshot {
-        sim.snapshot()
+    fn moments(&self, now: SimTime) -> Vec<Moment> {
+        ShardedDatabase::moments(self, now)
     }
     fn requests(sim: &Simulation<ShardedDatabase>) -> u64 {
         sim.metrics().total(sim.model().ids.arrived)

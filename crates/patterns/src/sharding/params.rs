@@ -4,7 +4,7 @@ use crate::fault::Fault;
 use crate::keyspace::Strategy;
 use crate::params::{
     Field, ParamError, ParamKind, ParamSpec, Scenario, fields, float, inconsistent, int, named,
-    names,
+    names, warmup_within,
 };
 use std::fmt;
 
@@ -206,16 +206,7 @@ impl Scenario for Params {
     }
 
     fn check(&self) -> Result<(), ParamError> {
-        if self.warmup >= self.duration {
-            return Err(inconsistent(
-                "warmup",
-                self.warmup,
-                format!(
-                    "the warm-up must be shorter than the duration ({} s)",
-                    self.duration
-                ),
-            ));
-        }
+        warmup_within(self.warmup, self.duration)?;
         if self.reshard_to > 0 {
             if self.reshard_to == self.shards {
                 return Err(inconsistent(
