@@ -63,7 +63,7 @@ describe('the home page mind-map', () => {
       assert.equal(await door.locator('.badge.book').count(), 1, `"${leaf}" has a book badge`);
     }
     // Leaves of patterns with no model yet are plain text.
-    const plain = node(p.page, 'Requires robust message brokers');
+    const plain = node(p.page, 'Distributed transactions (sagas and 2PC)');
     assert.equal(await plain.locator('.badge').count(), 0);
     assert.doesNotMatch(await plain.getAttribute('class'), /door/);
     await done(p);

@@ -1,4 +1,4 @@
-// End-to-end checks of the caching and sharding experiment pages: the same
+// End-to-end checks of the caching, sharding and event-driven experiment pages: the same
 // playground as load balancing (diagram, controls, live charts, compare
 // mode, URL state, faults by hand, accessibility), driven through one
 // preset of each.
@@ -68,6 +68,78 @@ describe('sharding', () => {
     await until('two diagrams again', async () => (await again.page.locator('svg.diagram').count()) >= 2);
     await axeScan(p.page, 'sharding experiment');
     await done(again);
+    await done(p);
+  });
+});
+
+describe('event-driven', () => {
+  test('a consumer killed by hand is written into the link, and a trace is drawn', async () => {
+    const p = await openPage(browser);
+    await visit(p.page, base, '#/sim/eda-poison');
+    await p.page.getByRole('heading', { level: 1 }).waitFor();
+    assert.ok(await p.page.locator('svg.diagram').first().isVisible(), 'the diagram is drawn');
+    const single = p.page.getByRole('button', { name: 'Single run' });
+    if (await single.isVisible()) await single.click();
+    const play = p.page.getByRole('button', { name: 'Play' });
+    if (await play.isVisible()) await play.click();
+    await until('events handled', async () => number((await summary(p.page)).throughput) > 0);
+    await until('one event traced end to end', async () => (await p.page.locator('svg.diagram g.trace').count()) > 0);
+    await p.page.getByRole('button', { name: 'Pause' }).click();
+    const consumer = () => p.page.getByRole('button', { name: /^Consumer 2 \(service 1\):/ }).first();
+    await consumer().click();
+    await p.page.getByRole('button', { name: 'Kill' }).click();
+    await until('the fault in the link', async () => /faults=([^&]*,)?[0-9.]+(%3A|:)down(%3A|:)2(&|,|$)/.test(p.page.url()));
+    await until('consumer 2 drawn down', async () => /^Consumer 2 \(service 1\): down/.test(await consumer().getAttribute('aria-label')));
+    await axeScan(p.page, 'event-driven experiment');
+    await done(p);
+  });
+
+  test('compared at 30 s, synchronous calls fail while events pile up in the log', async () => {
+    const p = await openPage(browser);
+    // Service 3 is dead from 20 s to 40 s.
+    await visit(p.page, base, '#/sim/eda-decoupling?compare=true&t=30');
+    await until('two diagrams', async () => (await p.page.locator('svg.diagram').count()) >= 2);
+    const names = await p.page.locator('.variant h2').allTextContents();
+    assert.match(names[0], /synchronous/i);
+    assert.match(names[1], /events/i);
+    await until('both caught up to 30 s', async () => {
+      const [calls, events] = [await summary(p.page, 0), await summary(p.page, 1)];
+      return number(calls['producer errors']) > 100 && number(events.backlog) > 100;
+    });
+    const events = await summary(p.page, 1);
+    assert.equal(number(events['producer errors']), 0, 'publishing never fails');
+    await done(p);
+  });
+});
+
+describe('cqrs', () => {
+  test('a read replica killed by hand moves its reads to the others, in the link', async () => {
+    const p = await openPage(browser);
+    await visit(p.page, base, '#/sim/cqrs-scaling?read_replicas=2');
+    await p.page.getByRole('heading', { level: 1 }).waitFor();
+    const single = p.page.getByRole('button', { name: 'Single run' });
+    if (await single.isVisible()) await single.click();
+    const play = p.page.getByRole('button', { name: 'Play' });
+    if (await play.isVisible()) await play.click();
+    await until('writes made', async () => number((await summary(p.page)).writes) > 0);
+    await p.page.getByRole('button', { name: 'Pause' }).click();
+    const replica = () => p.page.getByRole('button', { name: /^Read replica 1:/ }).first();
+    await replica().click();
+    await p.page.getByRole('button', { name: 'Kill' }).click();
+    await until('the fault in the link', async () => /faults=([^&]*,)?[0-9.]+(%3A|:)down(%3A|:)1(&|,|$)/.test(p.page.url()));
+    await until('replica 1 drawn down', async () => /^Read replica 1: down/.test(await replica().getAttribute('aria-label')));
+    await axeScan(p.page, 'cqrs experiment');
+    await done(p);
+  });
+
+  test('compared, only plain eventual consistency misses the writer\'s own write', async () => {
+    const p = await openPage(browser);
+    await visit(p.page, base, '#/sim/cqrs-consistency?compare=true&t=20');
+    await until('four diagrams', async () => (await p.page.locator('svg.diagram').count()) >= 4);
+    await until('caught up to 20 s', async () => number((await summary(p.page, 0))['own writes missed']) > 10);
+    for (const i of [1, 2, 3]) {
+      assert.equal(number((await summary(p.page, i))['own writes missed']), 0, `variant ${i + 1} never misses`);
+    }
     await done(p);
   });
 });

@@ -3,11 +3,10 @@
 //! mechanisms behind them, one at a time; eviction against caching theory;
 //! and conservation and determinism over random parameters.
 
+use crate::{compare, mean, num, window};
+use archsim_patterns::Experiment;
 use archsim_patterns::caching::{self as cache, Params, Report};
-use archsim_patterns::{Experiment, catalog};
 use serde_json::Value;
-
-const SEEDS: [u64; 3] = [1, 2, 3];
 
 /// Caching parameters: the defaults with `sets` applied.
 fn params(sets: &[(&str, &str)]) -> Params {
@@ -17,49 +16,6 @@ fn params(sets: &[(&str, &str)]) -> Params {
 /// Run a caching experiment to the end.
 fn run(params: &Params, seed: u64) -> Report {
     cache::run(params, seed, &mut |_| {}).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// The metrics of each variant of `preset`, for each seed.
-fn compare(preset: &str) -> Vec<Vec<Value>> {
-    let (pattern, preset) = catalog::find(preset).expect("preset exists");
-    let variants = preset.compare.expect("preset compares variants");
-    SEEDS
-        .iter()
-        .map(|&seed| {
-            let mut exp = Experiment::from_preset(pattern, preset);
-            exp.set_seed(seed);
-            exp.compare(variants.key, variants.values, &mut |_| {})
-                .expect("valid preset")
-                .into_iter()
-                .map(|r| r["metrics"].clone())
-                .collect()
-        })
-        .collect()
-}
-
-fn num(metrics: &Value, pointer: &str) -> f64 {
-    metrics
-        .pointer(pointer)
-        .and_then(Value::as_f64)
-        .unwrap_or_else(|| panic!("{pointer} missing"))
-}
-
-/// The values of chart series `name` in the buckets starting in
-/// `[from, until)` seconds (buckets without a value left out).
-fn window(metrics: &Value, name: &str, from: f64, until: f64) -> Vec<f64> {
-    let series = &metrics["series"];
-    let time = series["time"].as_array().expect("time");
-    let values = series[name].as_array().expect("series");
-    time.iter()
-        .zip(values)
-        .filter(|(t, _)| (from..until).contains(&t.as_f64().unwrap_or(-1.0)))
-        .filter_map(|(_, v)| v.as_f64())
-        .collect()
-}
-
-fn mean(xs: &[f64]) -> f64 {
-    assert!(!xs.is_empty(), "an empty window");
-    xs.iter().sum::<f64>() / xs.len() as f64
 }
 
 #[test]

@@ -1,35 +1,8 @@
 //! Each load-balancing preset shows what its "what to look for" sentence
 //! says, on several seeds — not just the preset's own.
 
+use crate::{compare, num};
 use archsim_patterns::{Experiment, catalog};
-use serde_json::Value;
-
-const SEEDS: [u64; 3] = [1, 2, 3];
-
-/// The metrics of each variant of `preset`, for each seed.
-fn compare(preset: &str) -> Vec<Vec<Value>> {
-    let (pattern, preset) = catalog::find(preset).expect("preset exists");
-    let variants = preset.compare.expect("preset compares variants");
-    SEEDS
-        .iter()
-        .map(|&seed| {
-            let mut exp = Experiment::from_preset(pattern, preset);
-            exp.set_seed(seed);
-            exp.compare(variants.key, variants.values, &mut |_| {})
-                .expect("valid preset")
-                .into_iter()
-                .map(|r| r["metrics"].clone())
-                .collect()
-        })
-        .collect()
-}
-
-fn num(metrics: &Value, pointer: &str) -> f64 {
-    metrics
-        .pointer(pointer)
-        .and_then(Value::as_f64)
-        .unwrap_or_else(|| panic!("{pointer} missing"))
-}
 
 #[test]
 fn round_robin_spreads_evenly_random_less_so() {

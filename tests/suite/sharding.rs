@@ -2,11 +2,9 @@
 //! several seeds; the placement strategies and scatter-gather agree with
 //! theory; every query is accounted for at every moment.
 
+use crate::{compare, num};
 use archsim_patterns::sharding::{self as sh, Params, Report};
-use archsim_patterns::{Experiment, catalog};
 use serde_json::Value;
-
-const SEEDS: [u64; 3] = [1, 2, 3];
 
 /// Sharding parameters: the defaults with `sets` applied.
 fn params(sets: &[(&str, &str)]) -> Params {
@@ -16,31 +14,6 @@ fn params(sets: &[(&str, &str)]) -> Params {
 /// Run a sharding experiment to the end.
 fn run(params: &Params, seed: u64) -> Report {
     sh::run(params, seed, &mut |_| {}).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// The metrics of each variant of `preset`, for each seed.
-fn compare(preset: &str) -> Vec<Vec<Value>> {
-    let (pattern, preset) = catalog::find(preset).expect("preset exists");
-    let variants = preset.compare.expect("preset compares variants");
-    SEEDS
-        .iter()
-        .map(|&seed| {
-            let mut exp = Experiment::from_preset(pattern, preset);
-            exp.set_seed(seed);
-            exp.compare(variants.key, variants.values, &mut |_| {})
-                .expect("valid preset")
-                .into_iter()
-                .map(|r| r["metrics"].clone())
-                .collect()
-        })
-        .collect()
-}
-
-fn num(metrics: &Value, pointer: &str) -> f64 {
-    metrics
-        .pointer(pointer)
-        .and_then(Value::as_f64)
-        .unwrap_or_else(|| panic!("{pointer} missing"))
 }
 
 /// A per-shard number for every shard of a run.

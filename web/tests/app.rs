@@ -13,7 +13,9 @@ mod common;
 
 use archsim_patterns::{Experiment, catalog};
 use archsim_web::PatternUi;
-use archsim_web::components::{balancer_diagram, cache_diagram, shard_diagram};
+use archsim_web::components::{
+    balancer_diagram, cache_diagram, cqrs_diagram, event_diagram, shard_diagram,
+};
 use common::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -21,7 +23,7 @@ use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEve
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-static PAGES: [PatternUi; 3] = [
+static PAGES: [PatternUi; 5] = [
     PatternUi {
         pattern: &archsim_patterns::load_balancing::PATTERN,
         diagram: balancer_diagram::draw,
@@ -36,6 +38,16 @@ static PAGES: [PatternUi; 3] = [
         pattern: &archsim_patterns::sharding::PATTERN,
         diagram: shard_diagram::draw,
         legend: shard_diagram::legend,
+    },
+    PatternUi {
+        pattern: &archsim_patterns::event_driven::PATTERN,
+        diagram: event_diagram::draw,
+        legend: event_diagram::legend,
+    },
+    PatternUi {
+        pattern: &archsim_patterns::cqrs::PATTERN,
+        diagram: cqrs_diagram::draw,
+        legend: cqrs_diagram::legend,
     },
 ];
 
@@ -94,6 +106,13 @@ async fn every_experiment_page_shows_its_preset() {
             "load-balancing" => ("backends", count("backends")),
             "caching" => ("cache_nodes", count("cache_nodes")),
             "sharding" => ("shards", count("shards").max(count("reshard_to"))),
+            "event-driven" => ("consumers", count("services") * count("consumers")),
+            "cqrs"
+                if experiment.settings().get("architecture").as_deref() == Some("shared_model") =>
+            {
+                ("read_replicas", 0)
+            }
+            "cqrs" => ("read_replicas", count("read_replicas")),
             other => panic!("{other}: say which parameter counts its breakable nodes"),
         };
         assert_eq!(

@@ -5,6 +5,9 @@
 //! A pattern's report says *what* to show ([`Dashboard`]); the web app
 //! decides *how*. Every number here comes from the run's metrics.
 
+use crate::fault::Fault;
+use archsim_core::SimTime;
+
 /// One headline number.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stat {
@@ -103,6 +106,37 @@ impl Moment {
         }
         moments.truncate(MAX_MOMENTS);
         moments
+    }
+}
+
+/// What a model marks as it runs, for the charts, with at most
+/// [`MAX_MOMENTS`] kept: a model's own happenings (a leader's death, a
+/// rebuild), besides its scheduled faults.
+#[derive(Default)]
+pub(crate) struct Happenings(Vec<(SimTime, String)>);
+
+impl Happenings {
+    /// `what` happened at `at` (later than anything marked before).
+    pub(crate) fn mark(&mut self, at: SimTime, what: String) {
+        if self.0.len() < MAX_MOMENTS {
+            self.0.push((at, what));
+        }
+    }
+
+    /// What the charts mark up to `now`: the faults of `schedule` (their
+    /// nodes called `noun`) and what was marked.
+    pub(crate) fn moments(&self, schedule: &[Fault], noun: &str, now: SimTime) -> Vec<Moment> {
+        let mut moments = crate::fault::moments(schedule, noun, now);
+        moments.extend(
+            self.0
+                .iter()
+                .filter(|(at, _)| *at <= now)
+                .map(|(at, what)| Moment {
+                    at: at.as_secs_f64(),
+                    what: what.clone(),
+                }),
+        );
+        Moment::in_order(moments)
     }
 }
 

@@ -42,7 +42,9 @@
 
 pub mod caching;
 pub mod catalog;
+pub mod cqrs;
 pub mod dashboard;
+pub mod event_driven;
 pub mod event_log;
 mod experiment;
 pub mod fault;
@@ -57,6 +59,7 @@ pub mod sharding;
 mod share;
 pub mod sweep;
 pub mod theory;
+mod wire;
 
 pub use catalog::{Preset, Variants};
 pub use dashboard::{Dashboard, Moment, Panel, Stat, Trace};
@@ -73,7 +76,9 @@ pub use share::Shared;
 /// A pattern is added here and nowhere else outside its module; the
 /// catalog's test fails for a branch of the mind-map that has none.
 pub fn all() -> &'static [&'static Pattern] {
-    static ALL: [&Pattern; 3] = [
+    static ALL: [&Pattern; 5] = [
+        &event_driven::PATTERN,
+        &cqrs::PATTERN,
         &sharding::PATTERN,
         &caching::PATTERN,
         &load_balancing::PATTERN,

@@ -105,10 +105,14 @@ mod tests {
             destination("#/sim/sharding"),
             Ok("sharding/index.html#/sim/sharding".to_owned())
         );
+        assert_eq!(
+            destination("#/sim/cqrs-consistency?t=20"),
+            Ok("cqrs/index.html#/sim/cqrs-consistency?t=20".to_owned())
+        );
         assert_eq!(destination("#/speed"), Ok("speed/index.html".to_owned()));
         let unknown = destination("#/sim/lb-nope?x=1").unwrap_err();
         assert!(
-            unknown.starts_with("unknown pattern or preset 'lb-nope': patterns are sharding, caching, load-balancing; presets are shard-"),
+            unknown.starts_with("unknown pattern or preset 'lb-nope': patterns are event-driven, cqrs, sharding, caching, load-balancing; presets are eda-"),
             "{unknown}"
         );
     }

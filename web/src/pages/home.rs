@@ -45,7 +45,7 @@ fn lede(map: &Mindmap) -> String {
     } else {
         format!(
             "{live} of the map's {claims} claims are live, deterministic simulations: the leaves \
-             with a ▶ badge (the other patterns are still to come). Click one to run its \
+             with a ▶ badge (the rest are still to come). Click one to run its \
              experiment: {TRY}"
         )
     }
@@ -95,7 +95,7 @@ mod tests {
     fn the_introduction_counts_the_claims_that_run() {
         let lede = super::lede(&super::site_map());
         assert!(
-            lede.starts_with("15 of the map's 33 claims are live"),
+            lede.starts_with("26 of the map's 33 claims are live"),
             "{lede}"
         );
         let all_live = archsim_mindmap::parse(
