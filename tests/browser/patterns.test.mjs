@@ -1,4 +1,4 @@
-// End-to-end checks of the caching, sharding and event-driven experiment pages: the same
+// End-to-end checks of the caching, sharding, event-driven, CQRS, microservices and delivery experiment pages: the same
 // playground as load balancing (diagram, controls, live charts, compare
 // mode, URL state, faults by hand, accessibility), driven through one
 // preset of each.
@@ -140,6 +140,55 @@ describe('cqrs', () => {
     for (const i of [1, 2, 3]) {
       assert.equal(number((await summary(p.page, i))['own writes missed']), 0, `variant ${i + 1} never misses`);
     }
+    await done(p);
+  });
+});
+
+describe('microservices', () => {
+  test('a service killed by hand is written into the link, and the pages fall back', async () => {
+    const p = await openPage(browser);
+    await visit(p.page, base, '#/sim/ms-timeouts?call_timeout=0.05&faults=');
+    await p.page.getByRole('heading', { level: 1 }).waitFor();
+    const single = p.page.getByRole('button', { name: 'Single run' });
+    if (await single.isVisible()) await single.click();
+    const play = p.page.getByRole('button', { name: 'Play' });
+    if (await play.isVisible()) await play.click();
+    await until('pages asked for', async () => number((await summary(p.page)).requests) > 100);
+    await p.page.getByRole('button', { name: 'Pause' }).click();
+    const recommendations = () => p.page.getByRole('button', { name: /^Service 6 \(recommendations\):/ }).first();
+    await recommendations().click();
+    await p.page.getByRole('button', { name: 'Kill' }).click();
+    await until('the fault in the link', async () => /faults=([^&]*,)?[0-9.]+(%3A|:)down(%3A|:)6(&|,|$)/.test(p.page.url()));
+    await until('recommendations drawn down', async () => /^Service 6 \(recommendations\): down/.test(await recommendations().getAttribute('aria-label')));
+    await p.page.getByRole('button', { name: 'Play' }).click();
+    await until('pages served without recommendations', async () => number((await summary(p.page)).degraded) > 0);
+    assert.equal(number((await summary(p.page))['checkouts served']), 100, 'checkout carries on');
+    await axeScan(p.page, 'microservices experiment');
+    await done(p);
+  });
+
+  test('compared at 30 s, the monolith is down with its faulty module and the services are not', async () => {
+    const p = await openPage(browser);
+    // Recommendations are down from 20 s to 40 s.
+    await visit(p.page, base, '#/sim/ms-isolation?compare=true&t=30');
+    await until('two diagrams', async () => (await p.page.locator('svg.diagram').count()) >= 2);
+    const names = await p.page.locator('.variant h2').allTextContents();
+    assert.match(names[0], /monolith/i);
+    assert.match(names[1], /microservices/i);
+    await until('caught up to 30 s', async () => number((await summary(p.page, 0)).success) < 85);
+    assert.equal(number((await summary(p.page, 1)).success), 100, 'every page still served');
+    await done(p);
+  });
+});
+
+describe('delivery', () => {
+  test('compared, the release train batches what services deploy one by one', async () => {
+    const p = await openPage(browser);
+    await visit(p.page, base, '#/sim/ms-release-train?compare=true&t=60');
+    await until('two diagrams', async () => (await p.page.locator('svg.diagram').count()) >= 2);
+    await until('caught up to day 60', async () => number((await summary(p.page, 1))['deploys per day']) > 10);
+    assert.ok(number((await summary(p.page, 0))['deploys per day']) < 1, 'one train a week');
+    await axeScan(p.page, 'delivery experiment');
     await done(p);
   });
 });

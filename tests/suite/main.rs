@@ -3,8 +3,10 @@
 mod caching;
 mod catalog;
 mod cqrs;
+mod delivery;
 mod event_driven;
 mod load_balancing;
+mod microservices;
 mod properties;
 mod sharding;
 mod theory;

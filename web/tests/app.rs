@@ -14,7 +14,8 @@ mod common;
 use archsim_patterns::{Experiment, catalog};
 use archsim_web::PatternUi;
 use archsim_web::components::{
-    balancer_diagram, cache_diagram, cqrs_diagram, event_diagram, shard_diagram,
+    balancer_diagram, cache_diagram, cqrs_diagram, delivery_diagram, event_diagram,
+    microservices_diagram, shard_diagram,
 };
 use common::*;
 use wasm_bindgen::JsCast;
@@ -23,7 +24,7 @@ use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEve
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-static PAGES: [PatternUi; 5] = [
+static PAGES: [PatternUi; 7] = [
     PatternUi {
         pattern: &archsim_patterns::load_balancing::PATTERN,
         diagram: balancer_diagram::draw,
@@ -48,6 +49,16 @@ static PAGES: [PatternUi; 5] = [
         pattern: &archsim_patterns::cqrs::PATTERN,
         diagram: cqrs_diagram::draw,
         legend: cqrs_diagram::legend,
+    },
+    PatternUi {
+        pattern: &archsim_patterns::delivery::PATTERN,
+        diagram: delivery_diagram::draw,
+        legend: delivery_diagram::legend,
+    },
+    PatternUi {
+        pattern: &archsim_patterns::microservices::PATTERN,
+        diagram: microservices_diagram::draw,
+        legend: microservices_diagram::legend,
     },
 ];
 
@@ -113,6 +124,11 @@ async fn every_experiment_page_shows_its_preset() {
                 ("read_replicas", 0)
             }
             "cqrs" => ("read_replicas", count("read_replicas")),
+            // Nothing to break by hand: the pattern has no fault target.
+            "delivery" => ("nothing", 0),
+            // No parameter counts them: the shop's six services are always
+            // drawn (under a monolith, as its modules), each a button.
+            "microservices" => ("services", archsim_patterns::microservices::SERVICES.len()),
             other => panic!("{other}: say which parameter counts its breakable nodes"),
         };
         assert_eq!(
@@ -144,7 +160,13 @@ async fn every_experiment_page_shows_its_preset() {
             );
         }
         let clock = text("output.clock").unwrap_or_default();
-        assert!(clock.starts_with("t = 0.00 s"), "{}: {clock}", preset.id);
+        // In the pattern's own unit: seconds, or days.
+        let unit = experiment.pattern().clock_unit();
+        assert!(
+            clock.starts_with(&format!("t = 0.00 {unit} of ")),
+            "{}: {clock}",
+            preset.id
+        );
         assert_eq!(
             text(".seed"),
             Some(format!("seed {}", preset.seed)),

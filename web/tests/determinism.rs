@@ -72,6 +72,21 @@ const CASES: &[Case] = &[
         digest: 0x1e91_b6b4_44cf_0d26,
     },
     Case {
+        preset: "ms-transactions",
+        query: "transaction=saga&seed=9",
+        digest: 0xf070_7fc1_22e4_4ec2,
+    },
+    Case {
+        preset: "ms-retry-storm",
+        query: "retry_policy=budget&seed=9",
+        digest: 0x5aff_2719_5a85_d28d,
+    },
+    Case {
+        preset: "ms-release-train",
+        query: "architecture=monolith&seed=9",
+        digest: 0x314a_6556_c517_54e2,
+    },
+    Case {
         preset: "cqrs-consistency",
         query: "consistency=version_token&write_rate=20&seed=9",
         digest: 0x5bb6_6b7d_4a8d_0fcf,

@@ -120,7 +120,7 @@ fn bad_input_exits_2_with_a_clear_message() {
     let cases: &[(&[&str], &str)] = &[
         (
             &["run", "nope"],
-            "unknown pattern or preset 'nope': patterns are event-driven, cqrs, sharding, caching, load-balancing; presets are eda-decoupling, ",
+            "unknown pattern or preset 'nope': patterns are microservices, delivery, event-driven, cqrs, sharding, caching, load-balancing; presets are ms-scaling, ",
         ),
         (
             &["run", "load-balancing", "--set", "backendz=3"],

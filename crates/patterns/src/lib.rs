@@ -44,6 +44,7 @@ pub mod caching;
 pub mod catalog;
 pub mod cqrs;
 pub mod dashboard;
+pub mod delivery;
 pub mod event_driven;
 pub mod event_log;
 mod experiment;
@@ -52,6 +53,7 @@ pub mod interval;
 pub mod keyspace;
 mod live;
 pub mod load_balancing;
+pub mod microservices;
 mod params;
 mod pattern;
 mod report;
@@ -76,7 +78,9 @@ pub use share::Shared;
 /// A pattern is added here and nowhere else outside its module; the
 /// catalog's test fails for a branch of the mind-map that has none.
 pub fn all() -> &'static [&'static Pattern] {
-    static ALL: [&Pattern; 5] = [
+    static ALL: [&Pattern; 7] = [
+        &microservices::PATTERN,
+        &delivery::PATTERN,
         &event_driven::PATTERN,
         &cqrs::PATTERN,
         &sharding::PATTERN,

@@ -546,11 +546,17 @@ pub fn seconds_per_unit(unit: &str) -> Option<f64> {
 
 /// A run's warm-up must end before the run does.
 pub(crate) fn warmup_within(warmup: f64, duration: f64) -> Result<(), ParamError> {
+    warmup_within_unit(warmup, duration, "s")
+}
+
+/// [`warmup_within`] for a run whose clock counts `unit` (see
+/// [`crate::Pattern::clock_unit`]).
+pub(crate) fn warmup_within_unit(warmup: f64, duration: f64, unit: &str) -> Result<(), ParamError> {
     if warmup >= duration {
         return Err(inconsistent(
             "warmup",
             warmup,
-            format!("the warm-up must be shorter than the duration ({duration} s)"),
+            format!("the warm-up must be shorter than the duration ({duration} {unit})"),
         ));
     }
     Ok(())

@@ -53,6 +53,7 @@ pub struct Pattern {
     validate: fn(&Settings) -> Result<(), ParamError>,
     start: fn(&Settings, u64) -> Result<LiveRun, ParamError>,
     theory: fn(&Settings, &str) -> Option<Prediction>,
+    clock_unit: &'static str,
     #[cfg(feature = "json")]
     run: RunToJson,
 }
@@ -101,8 +102,20 @@ impl Pattern {
             validate: validate::<R>,
             start: start::<R>,
             theory: theory::<R>,
+            clock_unit: "s",
             #[cfg(feature = "json")]
             run: run::<R>,
+        }
+    }
+
+    /// The same pattern, its clock counting `unit` rather than seconds: a
+    /// model of weeks of work counts days. Only the words change: one unit
+    /// is one second of the kernel's [`archsim_core::SimTime`], so the
+    /// kernel, the charts' buckets and the page's speeds work as ever.
+    pub(crate) const fn clocked_in(self, unit: &'static str) -> Pattern {
+        Pattern {
+            clock_unit: unit,
+            ..self
         }
     }
 
@@ -124,6 +137,13 @@ impl Pattern {
     /// The heading of the pattern's branch in the mind-map.
     pub fn mindmap_branch(&self) -> &'static str {
         self.about.mindmap_branch
+    }
+
+    /// What one unit of its clock is, as a page writes it after a time:
+    /// "s", or "days" (see [`Pattern::clocked_in`]). Durations, warm-ups,
+    /// chart axes and moments are all in it.
+    pub fn clock_unit(&self) -> &'static str {
+        self.clock_unit
     }
 
     /// Which requests its latencies count (see [`About::timing`]).

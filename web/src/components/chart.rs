@@ -27,10 +27,13 @@ pub(crate) struct Props {
     pub(crate) title: AttrValue,
     /// Unit of the values, shown on the axis and in the table.
     pub(crate) unit: AttrValue,
-    /// Start of each bucket, in seconds.
+    /// Start of each bucket, in the clock's unit.
     pub(crate) time: Vec<f64>,
-    /// End of the run, in seconds: the x axis is fixed so it does not jump.
+    /// End of the run, in the clock's unit: the x axis is fixed so it does
+    /// not jump.
     pub(crate) x_max: f64,
+    /// The clock's unit ("s", "days"), written on the time axis.
+    pub(crate) clock: AttrValue,
     /// The lines, coloured in order from the palette.
     pub(crate) lines: Vec<Trace>,
     /// What happened, numbered from 1 in this order.
@@ -119,7 +122,7 @@ pub(crate) fn Chart(props: &Props) -> Html {
         .map(|k| f64::from(k) * x_step)
         .take_while(|&t| t <= x_max + 1e-9)
         .map(|t| html! {
-            <text class="tick" x={x(t).to_string()} y={(H - 8.0).to_string()} text-anchor="middle">{ format!("{} s", format_value(t)) }</text>
+            <text class="tick" x={x(t).to_string()} y={(H - 8.0).to_string()} text-anchor="middle">{ format!("{} {}", format_value(t), props.clock) }</text>
         });
 
     let moments = props.moments.iter().enumerate().map(|(i, m)| {
@@ -150,7 +153,7 @@ pub(crate) fn Chart(props: &Props) -> Html {
                 <summary>{ format!("{} as a table", props.title) }</summary>
                 <table>
                     <thead><tr>
-                        <th scope="col">{ "time (s)" }</th>
+                        <th scope="col">{ format!("time ({})", props.clock) }</th>
                         { for props.lines.iter().map(|l| html! { <th scope="col">{ format!("{} ({})", l.label, props.unit) }</th> }) }
                     </tr></thead>
                     <tbody>

@@ -16,7 +16,9 @@
 //! reading back its own entity sees. Read replicas are buttons: choosing
 //! one lets a person break it, slow it or mend it.
 
-use crate::components::diagram::{self, CONDITION_KEYS, DiagramProps, Frame, Key, Mark, Marks};
+use crate::components::diagram::{
+    self, CONDITION_KEYS, DiagramProps, Frame, Key, Mark, Marks, count,
+};
 use archsim_patterns::View;
 use archsim_patterns::cqrs::{
     Architecture, Carries, Consistency, Node, ProjectorView, Snapshot, StoreView,
@@ -203,15 +205,6 @@ impl Layout {
     }
 }
 
-/// `n` short enough for a narrow column: `12345` is `12k`.
-fn count(n: u64) -> String {
-    match n {
-        0..10_000 => n.to_string(),
-        10_000..1_000_000 => format!("{}k", n / 1_000),
-        _ => format!("{:.1}M", n as f64 / 1e6),
-    }
-}
-
 /// What a writer reading back its own entity sees, as the caption says it.
 fn reads_back(snap: &Snapshot) -> &'static str {
     match (snap.architecture, snap.consistency) {
@@ -227,19 +220,11 @@ fn reads_back(snap: &Snapshot) -> &'static str {
 /// slots `h` high, its queue as a bar under them. Queues have no capacity,
 /// so the bar is drawn against `longest`.
 fn work(view: &StoreView, at: (f64, f64), width: f64, h: f64, longest: u32) -> Html {
-    let slots = view.workers.clamp(1, MAX_SLOTS);
-    let busy = if view.workers > slots {
-        (f64::from(view.busy) / f64::from(view.workers) * f64::from(slots)).round() as u32
-    } else {
-        view.busy
-    };
-    let queue_y = at.1 + h + 2.0;
-    let queue_w = width * diagram::share(u64::from(view.queued), u64::from(longest));
+    let (slots, busy) = diagram::slots_drawn(view.busy, view.workers, MAX_SLOTS);
     html! {
         <>
             { diagram::worker_slots(slots, busy, at, width, h) }
-            <rect class="queue-track" x={at.0.to_string()} y={queue_y.to_string()} width={width.to_string()} height={h.to_string()} />
-            <rect class="queue" x={at.0.to_string()} y={queue_y.to_string()} width={queue_w.to_string()} height={h.to_string()} />
+            { diagram::queue_bar(view.queued, longest, (at.0, at.1 + h + 2.0), width, h) }
         </>
     }
 }
@@ -492,12 +477,5 @@ mod tests {
         assert!(l.replica_y(0) > TOP);
         assert!(l.replica_y(15) + l.row / 2.0 <= l.height - BOTTOM + 1e-9);
         assert!(l.middle() + BOX_H / 2.0 + 32.0 < l.lane());
-    }
-
-    #[test]
-    fn counts_stay_short() {
-        assert_eq!(count(9_999), "9999");
-        assert_eq!(count(12_345), "12k");
-        assert_eq!(count(1_000_000), "1.0M");
     }
 }

@@ -2,9 +2,11 @@
 //! snapshot ([`Frame`]), its properties ([`DiagramProps`]), [`draw`],
 //! which turns the type-erased [`View`] of a run back into the pattern's own
 //! snapshot for its component, and the marks drawn in bulk ([`Marks`] for
-//! messages in flight, [`worker_slots`]), the words and classes of a
-//! node's condition, the handlers that make a node a button ([`chooser`]),
-//! and the [`legend`] under it that says what each mark means, drawn with
+//! messages in flight, [`worker_slots`], [`queue_bar`]), the words and
+//! classes of a node's condition, the handlers that make a node a button
+//! ([`chooser`]),
+//! a trace drawn as a [`waterfall`], short counts and durations, and the
+//! [`legend`] under it that says what each mark means, drawn with
 //! the same marks ([`Key`]). A pattern's page registers its diagram as a
 //! `draw` function and its key ([`crate::PatternUi`]); nothing here names a
 //! pattern.
@@ -202,6 +204,18 @@ pub(crate) fn worker_slots(slots: u32, busy: u32, at: (f64, f64), width: f64, he
     }
 }
 
+/// A queue of `queued` as a bar `width` × `h` from `at`, on its track:
+/// queues have no capacity, so it is drawn against `longest`.
+pub(crate) fn queue_bar(queued: u32, longest: u32, at: (f64, f64), width: f64, h: f64) -> Html {
+    let w = width * share(u64::from(queued), u64::from(longest));
+    html! {
+        <>
+            <rect class="queue-track" x={at.0.to_string()} y={at.1.to_string()} width={width.to_string()} height={h.to_string()} />
+            <rect class="queue" x={at.0.to_string()} y={at.1.to_string()} width={w.to_string()} height={h.to_string()} />
+        </>
+    }
+}
+
 /// How a mark of one kind of message looks: its shape and its colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shape {
@@ -359,9 +373,165 @@ pub(crate) fn along(points: &[(f64, f64)], p: f64) -> (f64, f64) {
     *points.last().expect("a path has points")
 }
 
+/// `n` short enough for a narrow column: `12345` is `12k`.
+pub(crate) fn count(n: u64) -> String {
+    match n {
+        0..10_000 => n.to_string(),
+        10_000..1_000_000 => format!("{}k", n / 1_000),
+        _ => format!("{:.1}M", n as f64 / 1e6),
+    }
+}
+
+/// The cells drawn for `workers` workers, `busy` of them busy, when at
+/// most `max` are: more workers than that show their busy share, so that
+/// a big pool stays a row that reads.
+pub(crate) fn slots_drawn(busy: u32, workers: u32, max: u32) -> (u32, u32) {
+    let slots = workers.clamp(1, max);
+    let busy = if workers > slots {
+        (f64::from(busy) / f64::from(workers) * f64::from(slots)).round() as u32
+    } else {
+        busy
+    };
+    (slots, busy)
+}
+
+/// A stretch of `secs` seconds in words: milliseconds under a second.
+pub(crate) fn duration(secs: f64) -> String {
+    if secs < 1.0 {
+        format!("{:.1} ms", secs * 1000.0)
+    } else {
+        format!("{secs:.2} s")
+    }
+}
+
+/// Where a trace's waterfall ([`waterfall`]) sits across its canvas.
+pub(crate) struct Waterfall {
+    /// The canvas's width.
+    pub(crate) width: f64,
+    /// Where the bars start: beside their rows' labels on a wide canvas,
+    /// under them on a narrow one, where the labels need all of it.
+    pub(crate) bars: f64,
+    /// How far below the top of its row a bar is drawn.
+    pub(crate) bar_dy: f64,
+    /// The height of a row.
+    pub(crate) row: f64,
+}
+
+impl Waterfall {
+    /// Labels of up to about 30 characters beside the bars.
+    pub(crate) const WIDE: Waterfall = Waterfall {
+        width: WIDE,
+        bars: 200.0,
+        bar_dy: 4.0,
+        row: 18.0,
+    };
+    /// Labels above the bars.
+    pub(crate) const NARROW: Waterfall = Waterfall {
+        width: NARROW,
+        bars: 8.0,
+        bar_dy: 17.0,
+        row: 30.0,
+    };
+
+    /// The height of a waterfall of `rows` rows: its heading, a row each
+    /// and its time axis (none without rows).
+    pub(crate) fn height(&self, rows: usize) -> f64 {
+        if rows == 0 {
+            26.0
+        } else {
+            26.0 + rows as f64 * self.row + 24.0
+        }
+    }
+}
+
+/// One stretch of a trace's row: from and to, in seconds on any clock the
+/// trace shares, drawn with `class` (`"span waiting"`, `"span work"`).
+pub(crate) struct Stretch {
+    pub(crate) from: f64,
+    pub(crate) to: f64,
+    pub(crate) class: &'static str,
+}
+
+/// One row of a waterfall: a span of a trace.
+pub(crate) struct Row {
+    /// What it is, written beside (or above) its bars.
+    pub(crate) label: String,
+    /// How far in its label is set: a span's depth of calls.
+    pub(crate) indent: u32,
+    /// What its stretches were, in words, for its accessible description.
+    pub(crate) what: String,
+    /// Its bars, one after the other.
+    pub(crate) stretches: Vec<Stretch>,
+}
+
+/// A trace as a waterfall from `top`, under `heading`: a row per span, its
+/// bars from when each stretch started to when it ended on a time axis
+/// from the trace's first start to its last end, so that queueing and
+/// fan-outs read as the shape of the bars.
+pub(crate) fn waterfall(w: &Waterfall, heading: &str, rows: &[Row], top: f64) -> Html {
+    let stretches = || rows.iter().flat_map(|r| &r.stretches);
+    let start = stretches().map(|s| s.from).fold(f64::INFINITY, f64::min);
+    let end = stretches().map(|s| s.to).fold(f64::NEG_INFINITY, f64::max);
+    let extent = if end > start { end - start } else { 0.0 };
+    let bars_w = w.width - 8.0 - w.bars;
+    let scale = if extent > 0.0 { bars_w / extent } else { 0.0 };
+    let rows_top = top + 26.0;
+    let drawn = rows.iter().enumerate().map(|(i, row)| {
+        let y = rows_top + i as f64 * w.row;
+        let bars = row.stretches.iter().map(|s| {
+            let left = w.bars + (s.from - start) * scale;
+            // An instant still shows, as a sliver.
+            let width = ((s.to - s.from) * scale).max(1.5);
+            html! {
+                <rect class={s.class} x={left.to_string()} y={(y + w.bar_dy).to_string()} width={width.to_string()} height="10" />
+            }
+        });
+        html! {
+            <>
+                <text class="state" x={(8.0 + 10.0 * f64::from(row.indent)).to_string()} y={(y + 12.0).to_string()}>{ &row.label }</text>
+                { for bars }
+            </>
+        }
+    });
+    let axis = rows_top + rows.len() as f64 * w.row + 4.0;
+    let mut words = if rows.is_empty() {
+        heading.to_owned()
+    } else {
+        format!("{heading}, {} in all:", duration(extent))
+    };
+    for row in rows {
+        let (from, to) = row
+            .stretches
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, z), s| {
+                (a.min(s.from), z.max(s.to))
+            });
+        let _ = write!(
+            words,
+            " {}, {}, from {} to {};",
+            row.label,
+            row.what,
+            duration(from - start),
+            duration(to - start)
+        );
+    }
+    html! {
+        <g class="trace" role="img" aria-label={words}>
+            <text x="8" y={(top + 16.0).to_string()}>{ heading.to_owned() }</text>
+            { for drawn }
+            // A trace that reached no one has its heading alone.
+            if !rows.is_empty() {
+                <line class="edge" x1={w.bars.to_string()} y1={axis.to_string()} x2={(w.bars + bars_w).to_string()} y2={axis.to_string()} />
+                <text class="state" x={w.bars.to_string()} y={(axis + 14.0).to_string()}>{ "0" }</text>
+                <text class="state" x={(w.bars + bars_w).to_string()} y={(axis + 14.0).to_string()} text-anchor="end">{ duration(extent) }</text>
+            }
+        </g>
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Marks, along, share};
+    use super::{Marks, along, count, duration, share, slots_drawn};
 
     #[test]
     fn marks_are_closed_subpaths_one_after_another() {
@@ -388,5 +558,21 @@ mod tests {
         assert_eq!(along(&path, 0.5), (2.0, 0.0));
         assert_eq!(along(&path, 1.0), (3.0, 1.0));
         assert_eq!(along(&[(5.0, 5.0)], 0.3), (5.0, 5.0));
+    }
+
+    #[test]
+    fn counts_and_durations_stay_short() {
+        assert_eq!(count(9_999), "9999");
+        assert_eq!(count(12_345), "12k");
+        assert_eq!(count(1_000_000), "1.0M");
+        assert_eq!(duration(0.0123), "12.3 ms");
+        assert_eq!(duration(2.5), "2.50 s");
+    }
+
+    #[test]
+    fn big_pools_show_their_busy_share() {
+        assert_eq!(slots_drawn(3, 8, 16), (8, 3));
+        assert_eq!(slots_drawn(0, 0, 16), (1, 0));
+        assert_eq!(slots_drawn(32, 64, 16), (16, 8));
     }
 }

@@ -20,7 +20,9 @@
 //! axis of its own, and the time it spent waiting as hollow bars, so that
 //! queueing reads as the gaps between the work.
 
-use crate::components::diagram::{self, CONDITION_KEYS, DiagramProps, Frame, Key, Mark, Marks};
+use crate::components::diagram::{
+    self, CONDITION_KEYS, DiagramProps, Frame, Key, Mark, Marks, Row, Stretch, Waterfall,
+};
 use archsim_core::Condition;
 use archsim_patterns::View;
 use archsim_patterns::event_driven::{
@@ -39,13 +41,6 @@ struct Columns {
     /// The left edge and the width of the services' boxes.
     service: f64,
     service_w: f64,
-    /// Where a trace's bars start: beside their spans' labels on a wide
-    /// canvas, under them on a narrow one, where the labels need all of it.
-    trace_bars: f64,
-    /// How far below the top of its row a span's bar is drawn.
-    trace_bar_dy: f64,
-    /// The height of a span's row.
-    trace_row: f64,
 }
 
 const WIDE: Columns = Columns {
@@ -56,9 +51,6 @@ const WIDE: Columns = Columns {
     broker_w: 150.0,
     service: 290.0,
     service_w: 342.0,
-    trace_bars: 200.0,
-    trace_bar_dy: 4.0,
-    trace_row: 18.0,
 };
 
 const NARROW: Columns = Columns {
@@ -69,9 +61,6 @@ const NARROW: Columns = Columns {
     broker_w: 88.0,
     service: 174.0,
     service_w: 220.0,
-    trace_bars: 8.0,
-    trace_bar_dy: 17.0,
-    trace_row: 30.0,
 };
 /// Messages drawn at most, so a busy run stays cheap to render.
 const MAX_DOTS: usize = 400;
@@ -158,6 +147,8 @@ pub fn legend() -> Vec<Key> {
 /// Where everything sits, for the counts of one snapshot.
 struct Layout {
     x: &'static Columns,
+    /// Where the trace's waterfall sits.
+    trace: &'static Waterfall,
     /// Whether the producer calls the services itself, with no broker.
     calls: bool,
     services: usize,
@@ -200,6 +191,11 @@ impl Layout {
         let partition_row = (240.0 / partitions.max(1) as f64).clamp(7.0, 20.0);
         let mut layout = Layout {
             x: if narrow { &NARROW } else { &WIDE },
+            trace: if narrow {
+                &Waterfall::NARROW
+            } else {
+                &Waterfall::WIDE
+            },
             calls: snap.integration == Integration::SynchronousCalls,
             services,
             per_service,
@@ -302,7 +298,7 @@ impl Layout {
     /// The height of a trace of `spans` spans: its heading, a row each and
     /// its time axis.
     fn trace_h(&self, spans: usize) -> f64 {
-        26.0 + spans as f64 * self.x.trace_row + 24.0
+        self.trace.height(spans)
     }
 }
 
@@ -599,15 +595,6 @@ fn replay_lines(replay: &ReplayView, top: f64) -> Html {
     }
 }
 
-/// A stretch of `secs` seconds in words: milliseconds under a second.
-fn duration(secs: f64) -> String {
-    if secs < 1.0 {
-        format!("{:.1} ms", secs * 1000.0)
-    } else {
-        format!("{secs:.2} s")
-    }
-}
-
 /// How a kind of span is drawn, and said.
 fn span_look(kind: SpanKind) -> (&'static str, &'static str) {
     match kind {
@@ -622,58 +609,29 @@ fn span_look(kind: SpanKind) -> (&'static str, &'static str) {
 /// The trace as a waterfall from `top`: a row per span, its bar from when
 /// it started to when it ended on the trace's own time axis.
 fn waterfall(l: &Layout, trace: &Trace, top: f64) -> Html {
-    let x = l.x;
-    let start = trace
+    let rows: Vec<Row> = trace
         .spans
         .iter()
-        .map(|s| s.from)
-        .fold(f64::INFINITY, f64::min);
-    let end = trace
-        .spans
-        .iter()
-        .map(|s| s.to)
-        .fold(f64::NEG_INFINITY, f64::max);
-    let extent = if end > start { end - start } else { 0.0 };
-    let bars_w = x.width - 8.0 - x.trace_bars;
-    let scale = if extent > 0.0 { bars_w / extent } else { 0.0 };
-    let rows_top = top + 26.0;
-    let rows = trace.spans.iter().enumerate().map(|(i, span)| {
-        let row = rows_top + i as f64 * x.trace_row;
-        let left = x.trace_bars + (span.from - start) * scale;
-        // An instant still shows, as a sliver.
-        let w = ((span.to - span.from) * scale).max(1.5);
-        html! {
-            <>
-                <text class="state" x="8" y={(row + 12.0).to_string()}>{ &span.label }</text>
-                <rect class={span_look(span.kind).0} x={left.to_string()} y={(row + x.trace_bar_dy).to_string()} width={w.to_string()} height="10" />
-            </>
-        }
-    });
-    let axis = rows_top + trace.spans.len() as f64 * x.trace_row + 4.0;
+        .map(|span| {
+            let (class, what) = span_look(span.kind);
+            Row {
+                label: span.label.clone(),
+                indent: 0,
+                what: what.into(),
+                stretches: vec![Stretch {
+                    from: span.from,
+                    to: span.to,
+                    class,
+                }],
+            }
+        })
+        .collect();
     let heading = format!(
         "Trace of {} #{}",
         if l.calls { "request" } else { "event" },
         trace.id
     );
-    let mut words = format!("{heading}, {} in all:", duration(extent));
-    for span in &trace.spans {
-        words += &format!(
-            " {}, {}, from {} to {};",
-            span.label,
-            span_look(span.kind).1,
-            duration(span.from - start),
-            duration(span.to - start)
-        );
-    }
-    html! {
-        <g class="trace" role="img" aria-label={words}>
-            <text x="8" y={(top + 16.0).to_string()}>{ heading }</text>
-            { for rows }
-            <line class="edge" x1={x.trace_bars.to_string()} y1={axis.to_string()} x2={(x.trace_bars + bars_w).to_string()} y2={axis.to_string()} />
-            <text class="state" x={x.trace_bars.to_string()} y={(axis + 14.0).to_string()}>{ "0" }</text>
-            <text class="state" x={(x.trace_bars + bars_w).to_string()} y={(axis + 14.0).to_string()} text-anchor="end">{ duration(extent) }</text>
-        </g>
-    }
+    diagram::waterfall(l.trace, &heading, &rows, top)
 }
 
 /// The animated diagram.

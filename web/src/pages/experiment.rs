@@ -366,6 +366,9 @@ fn Playground(props: &PlaygroundProps) -> Html {
     let now = live_ok.now();
     let end = live_ok.end();
     let experiment = &shared.experiment;
+    // What one unit of the run's clock is: seconds, or days for a model of
+    // weeks of work. Every time the page writes is in it.
+    let clock = experiment.pattern().clock_unit();
     let ui = registered
         .ui(experiment.pattern().id())
         .expect("the page decoded its link among its registered patterns");
@@ -496,10 +499,10 @@ fn Playground(props: &PlaygroundProps) -> Html {
                 <div class="picture">
                     { (ui.diagram)(&run.view(), Frame { selected: *selected, on_select: on_select.clone(), animate, label: label.into(), narrow }) }
                     if let Some(at) = ended_at {
-                        { run_over(&measured.0, i, &lead, at) }
+                        { run_over(&measured.0, i, &lead, at, clock) }
                     }
                 </div>
-                <Summary measured={measured.clone()} index={i} lead={lead.clone()}
+                <Summary measured={measured.clone()} index={i} lead={lead.clone()} {clock}
                     warming_up_until={run.warming_up_until().map(SimTime::as_secs_f64)} />
             </div>
         }
@@ -524,11 +527,12 @@ fn Playground(props: &PlaygroundProps) -> Html {
             <label class="timeline">{ "Timeline" }
                 <input type="range" min="0" max={x_max.to_string()} step="0.1"
                     value={shown.to_string()} {oninput} list="moments"
-                    aria-valuetext={format!("{} s of {}", format_value(shown), format_value(x_max))} />
+                    aria-valuetext={format!("{} {clock} of {}", format_value(shown), format_value(x_max))} />
             </label>
         }
     };
-    let charts = html! { <Charts measured={measured.clone()} {labels} {x_max} on_seek={seek} /> };
+    let charts =
+        html! { <Charts measured={measured.clone()} {labels} {x_max} {clock} on_seek={seek} /> };
 
     let transport = html! {
         <div class="transport" role="toolbar" aria-label="Playback">
@@ -547,8 +551,8 @@ fn Playground(props: &PlaygroundProps) -> Html {
             { share.view("Share", copy_link::here(), false) }
             <output class="clock" aria-live="off">{
                 match catching_up {
-                    Some(target) => format!("catching up: {:.0}% of the way to {:.2} s", 100.0 * now.as_secs_f64() / target.as_secs_f64().max(f64::EPSILON), target.as_secs_f64()),
-                    None => format!("t = {:.2} s of {}", now.as_secs_f64(), format_value(x_max)),
+                    Some(target) => format!("catching up: {:.0}% of the way to {:.2} {clock}", 100.0 * now.as_secs_f64() / target.as_secs_f64().max(f64::EPSILON), target.as_secs_f64()),
+                    None => format!("t = {:.2} {clock} of {}", now.as_secs_f64(), format_value(x_max)),
                 }
             }</output>
             <span class="seed">{ format!("seed {}", experiment.seed()) }</span>
@@ -560,7 +564,7 @@ fn Playground(props: &PlaygroundProps) -> Html {
         match *selected {
             Some(n) => html! {
                 <div class="fault-panel" role="group" aria-label={format!("{} {}", capitalised(noun), n + 1)}>
-                    <span>{ format!("{} #{} at t = {:.2} s:", capitalised(noun), n + 1, now.as_secs_f64()) }</span>
+                    <span>{ format!("{} #{} at t = {:.2} {clock}:", capitalised(noun), n + 1, now.as_secs_f64()) }</span>
                     <button onclick={fault("down")}>{ "Kill" }</button>
                     if target.slow { <button onclick={fault("slow")}>{ format!("Slow ×{SLOW_FACTOR}") }</button> }
                     <button onclick={fault("recover")}>{ "Recover" }</button>
@@ -737,8 +741,10 @@ struct SummaryProps {
     /// Which run.
     index: usize,
     lead: Lead,
-    /// The end of the run's warm-up, seconds, while it lasts.
+    /// The end of the run's warm-up, in the clock's unit, while it lasts.
     warming_up_until: Option<f64>,
+    /// The clock's unit.
+    clock: AttrValue,
 }
 
 /// Headline numbers of one run.
@@ -758,17 +764,17 @@ fn Summary(props: &SummaryProps) -> Html {
             }) }
         </dl>
         if let Some(until) = warming {
-            <p class="hint">{ format!("Warming up: latencies and ratios measure from t = {until} s.") }</p>
+            <p class="hint">{ format!("Warming up: latencies and ratios measure from t = {until} {}.", props.clock) }</p>
         }
         </>
     }
 }
 
-fn run_over(dashboards: &[Dashboard], index: usize, lead: &Lead, at: f64) -> Html {
+fn run_over(dashboards: &[Dashboard], index: usize, lead: &Lead, at: f64, clock: &str) -> Html {
     let stats = lead.stats(dashboards, index);
     html! {
         <p class="run-over" role="status">
-            <strong>{ format!("Ended at {} s", format_value(at)) }</strong>
+            <strong>{ format!("Ended at {} {clock}", format_value(at)) }</strong>
             if let Some(s) = stats.first() {
                 { format!(" · {} {}", s.label, stat_value(s, false)) }
             }
@@ -781,9 +787,11 @@ struct ChartsProps {
     measured: Measured,
     /// `key=value` of each run when comparing, else one empty label.
     labels: Vec<String>,
-    /// End of the run, seconds.
+    /// End of the run, in the clock's unit.
     x_max: f64,
-    /// Go to a moment of the run, seconds.
+    /// The clock's unit.
+    clock: AttrValue,
+    /// Go to a moment of the run, in the clock's unit.
     on_seek: Callback<f64>,
 }
 
@@ -827,7 +835,7 @@ fn Charts(props: &ChartsProps) -> Html {
                 let (at, on_seek) = (m.at, props.on_seek.clone());
                 html! {
                     <li><button class="moment" title="Go to this moment" onclick={move |_| on_seek.emit(at)}>
-                        { format!("{} s: {}", format_value(m.at), m.what) }
+                        { format!("{} {}: {}", format_value(m.at), props.clock, m.what) }
                     </button></li>
                 }
             }) }
@@ -845,13 +853,13 @@ fn Charts(props: &ChartsProps) -> Html {
                         Some(Trace { label: label.clone(), points: trace.points.clone() })
                     })
                     .collect();
-                html! { <Chart title={panel.title} unit={panel.unit} time={time.clone()} {x_max} {lines} moments={moments.clone()} /> }
+                html! { <Chart title={panel.title} unit={panel.unit} time={time.clone()} {x_max} clock={props.clock.clone()} {lines} moments={moments.clone()} /> }
             }) }
         }
     } else {
         html! {
             { for first.panels.iter().map(|panel| html! {
-                <Chart title={panel.title} unit={panel.unit} time={time.clone()} {x_max} lines={panel.lines.clone()} moments={moments.clone()} />
+                <Chart title={panel.title} unit={panel.unit} time={time.clone()} {x_max} clock={props.clock.clone()} lines={panel.lines.clone()} moments={moments.clone()} />
             }) }
         }
     };

@@ -112,7 +112,7 @@ mod tests {
         assert_eq!(destination("#/speed"), Ok("speed/index.html".to_owned()));
         let unknown = destination("#/sim/lb-nope?x=1").unwrap_err();
         assert!(
-            unknown.starts_with("unknown pattern or preset 'lb-nope': patterns are event-driven, cqrs, sharding, caching, load-balancing; presets are eda-"),
+            unknown.starts_with("unknown pattern or preset 'lb-nope': patterns are microservices, delivery, event-driven, cqrs, sharding, caching, load-balancing; presets are ms-"),
             "{unknown}"
         );
     }

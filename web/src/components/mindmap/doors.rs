@@ -113,14 +113,23 @@ pub(crate) fn find(map: &Mindmap) -> Vec<Option<Door>> {
                 return None;
             }
             let branch = normalise(&map.plain_text(map.branch_of(node.index)?));
-            let pattern = PATTERNS.iter().find(|p| normalise(p.branch) == branch)?;
             let leaf = normalise(&node.plain_text());
-            let presets = pattern
-                .presets
-                .iter()
-                .filter(|p| normalise(p.leaf) == leaf)
-                .collect();
-            Some(Door { pattern, presets })
+            let claims = |p: &&'static PatternInfo| -> Vec<&'static PresetInfo> {
+                p.presets
+                    .iter()
+                    .filter(|q| normalise(q.leaf) == leaf)
+                    .collect()
+            };
+            // A branch may have more than one model (microservices:
+            // requests, and delivery): the leaf's door is the one whose
+            // presets claim it, else the branch's first.
+            let mut models = PATTERNS.iter().filter(|p| normalise(p.branch) == branch);
+            let first = models.clone().next()?;
+            let pattern = models.find(|p| !claims(p).is_empty()).unwrap_or(first);
+            Some(Door {
+                pattern,
+                presets: claims(&pattern),
+            })
         })
         .collect()
 }
